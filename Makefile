@@ -1,0 +1,60 @@
+# jrun: the stable make interface (README). Each target works on a fresh Debian 12 machine of this kind, as root.
+#   make install  build everything, install /usr/local/bin/jrun and /usr/local/lib/jrun/
+#   make demo     install, then run a busybox container that prints a line
+#   make test     all unit and integration tests (root)
+#   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
+SHELL := /bin/bash
+JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+export JAVA_HOME
+JAVA := $(JAVA_HOME)/bin/java
+PREFIX ?= /usr/local
+LIBDIR := $(PREFIX)/lib/jrun
+BINDIR := $(PREFIX)/bin
+MVN := mvn -B -q -ntp
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# Debian packages the build, the tests and the benchmark need.
+DEB_PACKAGES := gcc make maven libc6-dev linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps
+
+.PHONY: deps build install aot demo test unit-test it bench clean
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	@test -x $(JAVA) || { echo "Temurin 25 not found at $(JAVA_HOME) (set JAVA_HOME)"; exit 1; }
+
+build: deps
+	$(MVN) -DskipTests -Djrun.commit=$(COMMIT) package
+
+install: build
+	rm -rf $(LIBDIR).new && mkdir -p $(LIBDIR).new/lib $(BINDIR)
+	cp runtime-cli/target/runtime-cli-*.jar runtime-cli/target/lib/*.jar $(LIBDIR).new/lib/
+	install -m 0755 native-bindings/target/native/jrun-init $(LIBDIR).new/jrun-init
+	install -m 0644 native-bindings/target/native/libjrun.so $(LIBDIR).new/libjrun.so
+	rm -rf $(LIBDIR) && mv $(LIBDIR).new $(LIBDIR)
+	cp=$$(ls $(LIBDIR)/lib/*.jar | sort | tr '\n' ':' | sed 's/:$$//'); \
+	sed -e "s|@JAVA@|$(JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(BINDIR)/jrun.new
+	chmod 0755 $(BINDIR)/jrun.new && mv $(BINDIR)/jrun.new $(BINDIR)/jrun
+	$(MAKE) --no-print-directory aot
+	@$(BINDIR)/jrun --version | head -1
+
+# The AOT cache: a training run over real commands (create/start/state/kill/delete/run on a busybox bundle),
+# recorded with -XX:AOTCacheOutput; must be rebuilt whenever the classpath changes (every install does).
+aot:
+	JAVA=$(JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh
+
+demo: install
+	bash packaging/demo.sh
+
+unit-test: deps
+	$(MVN) -Djrun.commit=$(COMMIT) -DskipITs=true install
+
+it: install
+	$(MVN) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test
+
+test: unit-test it
+
+bench: install
+	bash bench/bench.sh
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,520 @@
+/* jrun-init: rootfs preparation, mounts, /dev, masked and read-only paths, pivot_root.
+ *
+ * Every destination is resolved inside the rootfs with openat2(RESOLVE_IN_ROOT) and the mount targets
+ * the resulting fd through /proc/self/fd/<n>: a symlink planted in the rootfs (or swapped in by another
+ * container sharing a volume) can never redirect a mount onto the host (CVE-2021-30465). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <linux/openat2.h>
+
+#include "jrun_init.h"
+
+#define FDPATH_LEN 32
+/* Where the fd's magic link lives. Before pivot_root that is the host /proc, afterwards the container's. */
+static const char *fdpath(char *buf, int fd)
+{
+	snprintf(buf, FDPATH_LEN, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+int jr_clean_path(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	const char *p = in;
+	if (cap == 0)
+		return -ENAMETOOLONG;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = strchrnul(p, '/');
+		size_t n = (size_t)(e - p);
+		if (n == 1 && p[0] == '.') {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* ".." at the root stays at the root, as the kernel does for "/.." */
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else {
+			if (o + (o ? 1 : 0) + n + 1 > cap)
+				return -ENAMETOOLONG;
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p = e;
+	}
+	out[o] = 0;
+	return 0;
+}
+
+static int openat2_in_root(int root_fd, const char *path, int extra_flags)
+{
+	/* RESOLVE_NO_MAGICLINKS: /proc/<pid>/root-style links would be the one way out of the root */
+	struct open_how how = { .flags = (uint64_t)(O_PATH | O_CLOEXEC | extra_flags),
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	long fd;
+	do
+		fd = syscall(SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+	while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static int open_in_root_depth(int root_fd, const char *path, int create_parents, int mkdir_kind, int depth);
+
+/* A missing component that exists as a dangling symlink: create what it points to, inside the root,
+ * and continue from there (what a chrooted "mkdir -p" would do). */
+static int follow_dangling(int root_fd, int parent, const char *name, const char *clean, const char *rest,
+			   int mkdir_kind, int depth)
+{
+	char target[PATH_MAX], next[PATH_MAX];
+	ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
+	if (n < 0)
+		return errno == EINVAL ? -ENOENT : -errno;
+	target[n] = 0;
+	/* the symlink's directory is clean minus its last component */
+	const char *slash = strrchr(clean, '/');
+	int dirlen = slash ? (int)(slash - clean) : 0;
+	int l = target[0] == '/' ? snprintf(next, sizeof next, "%s%s%s", target, rest ? "/" : "", rest ? rest : "")
+				 : snprintf(next, sizeof next, "%.*s/%s%s%s", dirlen, clean, target, rest ? "/" : "",
+					    rest ? rest : "");
+	if (l < 0 || (size_t)l >= sizeof next)
+		return -ENAMETOOLONG;
+	return open_in_root_depth(root_fd, next, 1, mkdir_kind, depth + 1);
+}
+
+int jr_open_in_root(int root_fd, const char *path, int create_parents, int mkdir_kind)
+{
+	return open_in_root_depth(root_fd, path, create_parents, mkdir_kind, 0);
+}
+
+static int open_in_root_depth(int root_fd, const char *path, int create_parents, int mkdir_kind, int depth)
+{
+	char clean[PATH_MAX];
+	if (depth > 40) /* MAXSYMLINKS, path_resolution(7) */
+		return -ELOOP;
+	int r = jr_clean_path(path, clean, sizeof clean);
+	if (r < 0)
+		return r;
+	int fd = openat2_in_root(root_fd, clean, 0);
+	if (fd != -ENOENT || !create_parents)
+		return fd;
+
+	/* Walk down, creating what is missing. Each prefix is re-resolved from the root with
+	 * RESOLVE_IN_ROOT, so an existing symlink component is followed but stays inside; new entries
+	 * are made with *at() relative to the already-resolved parent fd. */
+	int parent = openat2_in_root(root_fd, "", 0);
+	if (parent < 0)
+		return parent;
+	char *p = clean;
+	for (;;) {
+		char *slash = strchr(p, '/');
+		int last = slash == NULL;
+		if (slash)
+			*slash = 0;
+		fd = openat2_in_root(root_fd, clean, 0);
+		if (fd == -ENOENT) {
+			int cr;
+			if (!last || mkdir_kind == JR_MKDIR_DIR) {
+				cr = mkdirat(parent, p, 0755) < 0 && errno != EEXIST ? -errno : 0;
+			} else if (mkdir_kind == JR_MKDIR_FILE) {
+				int t = openat(parent, p, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				cr = t < 0 && errno != EEXIST ? -errno : 0;
+				if (t >= 0)
+					close(t);
+			} else {
+				cr = -ENOENT;
+			}
+			fd = cr < 0 ? cr : openat2_in_root(root_fd, clean, 0);
+			if (fd == -ENOENT) { /* it existed (EEXIST) yet does not resolve: a dangling symlink */
+				fd = follow_dangling(root_fd, parent, p, clean, last ? NULL : slash + 1, mkdir_kind, depth);
+				close(parent);
+				return fd;
+			}
+		}
+		close(parent);
+		if (fd < 0)
+			return fd;
+		if (last)
+			return fd;
+		*slash = '/';
+		p = slash + 1;
+		parent = fd;
+	}
+}
+
+int jr_open_parent_in_root(int root_fd, const char *path, char *name, size_t namecap)
+{
+	char clean[PATH_MAX];
+	int r = jr_clean_path(path, clean, sizeof clean);
+	if (r < 0)
+		return r;
+	if (!*clean)
+		return -EINVAL;
+	char *slash = strrchr(clean, '/');
+	const char *base = slash ? slash + 1 : clean;
+	if (strlen(base) >= namecap)
+		return -ENAMETOOLONG;
+	strcpy(name, base);
+	if (!slash)
+		return openat2_in_root(root_fd, "", 0);
+	*slash = 0;
+	return jr_open_in_root(root_fd, clean, 1, JR_MKDIR_DIR);
+}
+
+static int open_in_root_or_die(int stage, const char *path, int create, int kind)
+{
+	int fd = jr_open_in_root(jr.root_fd, path, create, kind);
+	if (fd < 0)
+		jr_fail(stage, -fd, "openat2", "%s (in %s)", path, jr.plan.rootfs ? jr.plan.rootfs : "/");
+	return fd;
+}
+
+#define MS_REMOUNT_BITS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
+			 MS_RELATIME | MS_STRICTATIME)
+
+/* MS_REMOUNT|MS_BIND with flags. In a user namespace the kernel refuses to clear flags that were
+ * locked by the mount's owner (nosuid/nodev/noexec/atime from the outer ns), so retry with the
+ * current ones added, as mount(2) EPERM notes. */
+static int remount_bind(const char *target, unsigned long flags)
+{
+	if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) == 0)
+		return 0;
+	if (errno != EPERM)
+		return -1;
+	struct statvfs sv;
+	if (statvfs(target, &sv) < 0)
+		return -1;
+	unsigned long keep = 0;
+	if (sv.f_flag & ST_NOSUID) keep |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV) keep |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC) keep |= MS_NOEXEC;
+	if (sv.f_flag & ST_RDONLY) keep |= MS_RDONLY;
+	if (sv.f_flag & ST_NOATIME) keep |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME) keep |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME) keep |= MS_RELATIME;
+	return mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | keep, NULL);
+}
+
+static void apply_attrs_and_propagation(const struct jr_mount *m)
+{
+	char tp[FDPATH_LEN];
+	if (!m->attr_set && !m->attr_clr && !m->propagation)
+		return;
+	/* re-resolve: the fd we mounted on refers to the covered directory, not the new mount */
+	int fd = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
+	if (m->attr_set || m->attr_clr) {
+		struct mount_attr a = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+			JR_DIE(JR_ST_MOUNTS, "mount_setattr", "%s (set 0x%llx clear 0x%llx)", m->dest,
+			       (unsigned long long)m->attr_set, (unsigned long long)m->attr_clr);
+	}
+	if (m->propagation && mount(NULL, fdpath(tp, fd), NULL, m->propagation, NULL) < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "%s (propagation 0x%llx)", m->dest, (unsigned long long)m->propagation);
+	close(fd);
+}
+
+static char *with_label(const char *data, const char *label)
+{
+	/* SELinux: mount_label becomes the context= option of filesystems that take one */
+	size_t n = strlen(data) + strlen(label) + 16;
+	char *s = malloc(n);
+	if (!s)
+		jr_fail(JR_ST_MOUNTS, ENOMEM, "malloc", "mount data");
+	snprintf(s, n, "%s%scontext=\"%s\"", data, *data ? "," : "", label);
+	return s;
+}
+
+static void do_mount(const struct jr_mount *m)
+{
+	char tp[FDPATH_LEN], sp[FDPATH_LEN];
+	int dst = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 1, (int)m->mkdir_kind);
+	if (m->kind == JR_MOUNT_BIND) {
+		/* the source is a host path, opened on the host; only the fd travels into mount(2) */
+		int src = open(m->source, O_PATH | O_CLOEXEC);
+		if (src < 0)
+			JR_DIE(JR_ST_MOUNTS, "open", "%s", m->source);
+		if (mount(fdpath(sp, src), fdpath(tp, dst), NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
+			JR_DIE(JR_ST_MOUNTS, "mount", "bind %s on %s", m->source, m->dest);
+		close(src);
+		unsigned long bits = m->flags & MS_REMOUNT_BITS;
+		if (bits) {
+			int fd = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
+			if (remount_bind(fdpath(tp, fd), bits) < 0)
+				JR_DIE(JR_ST_MOUNTS, "mount", "remount %s with flags 0x%lx", m->dest, bits);
+			close(fd);
+		}
+	} else {
+		char *data = (char *)m->data;
+		const char *fs = m->fstype;
+		int labeled = jr.plan.mount_label && *jr.plan.mount_label && strcmp(fs, "proc") && strcmp(fs, "sysfs") &&
+			      strncmp(fs, "cgroup", 6) && strcmp(fs, "mqueue");
+		if (labeled)
+			data = with_label(m->data, jr.plan.mount_label);
+		if (mount(m->source, fdpath(tp, dst), fs, m->flags, *data ? data : NULL) < 0)
+			JR_DIE(JR_ST_MOUNTS, "mount", "%s (%s) on %s", m->source, fs, m->dest);
+		if (labeled)
+			free(data);
+	}
+	close(dst);
+	apply_attrs_and_propagation(m);
+}
+
+static void do_device(const struct jr_device *d)
+{
+	char name[NAME_MAX + 1], tp[FDPATH_LEN], sp[FDPATH_LEN];
+	int parent = jr_open_parent_in_root(jr.root_fd, d->dest, name, sizeof name);
+	if (parent < 0)
+		jr_fail(JR_ST_DEVICES, -parent, "openat2", "parent of %s", d->dest);
+	if (d->kind == JR_DEV_MKNOD) {
+		if (mknodat(parent, name, d->mode, makedev(d->major, d->minor)) < 0) {
+			if (errno == EEXIST) { /* already there (e.g. from a bind mount): leave it alone */
+				close(parent);
+				return;
+			}
+			JR_DIE(JR_ST_DEVICES, "mknod", "%s", d->dest);
+		}
+		/* O_PATH|O_NOFOLLOW: never open the device itself, and never chown through a symlink */
+		int fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			JR_DIE(JR_ST_DEVICES, "openat", "%s", d->dest);
+		if (fchownat(fd, "", d->uid, d->gid, AT_EMPTY_PATH) < 0)
+			JR_DIE(JR_ST_DEVICES, "fchownat", "%s", d->dest);
+		/* the umask trimmed mknod's mode; chmod through the magic link works on an O_PATH fd */
+		if (chmod(fdpath(tp, fd), d->mode & 07777) < 0)
+			JR_DIE(JR_ST_DEVICES, "chmod", "%s", d->dest);
+		close(fd);
+	} else {
+		/* bind from the host (user namespaces cannot mknod): an empty file is the mount point.
+		 * No chown/chmod: that would change the host's device node. */
+		int fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+			close(fd);
+			if (unlinkat(parent, name, 0) < 0)
+				JR_DIE(JR_ST_DEVICES, "unlinkat", "%s", d->dest);
+			fd = -1;
+		}
+		if (fd < 0) {
+			int t = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (t < 0)
+				JR_DIE(JR_ST_DEVICES, "openat", "%s", d->dest);
+			close(t);
+			fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0)
+				JR_DIE(JR_ST_DEVICES, "openat", "%s", d->dest);
+		}
+		int src = open(d->source, O_PATH | O_CLOEXEC);
+		if (src < 0)
+			JR_DIE(JR_ST_DEVICES, "open", "%s", d->source);
+		if (mount(fdpath(sp, src), fdpath(tp, fd), NULL, MS_BIND, NULL) < 0)
+			JR_DIE(JR_ST_DEVICES, "mount", "bind %s on %s", d->source, d->dest);
+		close(src);
+		close(fd);
+	}
+	close(parent);
+}
+
+static void do_symlink(const struct jr_symlink *s)
+{
+	char name[NAME_MAX + 1];
+	int parent = jr_open_parent_in_root(jr.root_fd, s->link, name, sizeof name);
+	if (parent < 0)
+		jr_fail(JR_ST_DEVICES, -parent, "openat2", "parent of %s", s->link);
+	if (symlinkat(s->target, parent, name) < 0 && errno != EEXIST)
+		JR_DIE(JR_ST_DEVICES, "symlinkat", "%s -> %s", s->link, s->target);
+	close(parent);
+}
+
+/* pivot_root(2) refuses a new root whose parent mount is shared. With a shared rootfs propagation,
+ * make the mount that contains the rootfs private: walk up the path, the first mount(MS_PRIVATE)
+ * that does not fail with EINVAL ("not a mount point") hit it. */
+static void make_parent_mount_private(const char *rootfs)
+{
+	char p[PATH_MAX];
+	if (snprintf(p, sizeof p, "%s", rootfs) >= (int)sizeof p)
+		jr_fail(JR_ST_ROOTFS, ENAMETOOLONG, "mount", "%s", rootfs);
+	for (;;) {
+		if (mount(NULL, p, NULL, MS_PRIVATE, NULL) == 0)
+			return;
+		if (errno != EINVAL)
+			JR_DIE(JR_ST_ROOTFS, "mount", "make %s private", p);
+		char *s = strrchr(p, '/');
+		if (!s || s == p) {
+			if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+				JR_DIE(JR_ST_ROOTFS, "mount", "make / private");
+			return;
+		}
+		*s = 0;
+	}
+}
+
+void jr_prepare_rootfs(void)
+{
+	struct jr_plan *p = &jr.plan;
+	jr_set_stage(JR_ST_MOUNTS);
+	/* Never let our mounts propagate back to the host (or the host's into us) unless asked to. */
+	uint64_t prop = p->has_propagation ? p->rootfs_propagation : (MS_REC | MS_PRIVATE);
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "/ propagation 0x%llx", (unsigned long long)prop);
+	if (prop & MS_SHARED)
+		make_parent_mount_private(p->rootfs);
+	/* the rootfs must be a mount point of its own for pivot_root, and one we can detach later */
+	if (mount(p->rootfs, p->rootfs, "bind", MS_BIND | MS_REC, NULL) < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "bind %s onto itself", p->rootfs);
+	jr.root_fd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (jr.root_fd < 0)
+		JR_DIE(JR_ST_MOUNTS, "open", "%s", p->rootfs);
+	for (size_t i = 0; i < p->n_mounts; i++)
+		do_mount(&p->mounts[i]);
+	jr_set_stage(JR_ST_DEVICES);
+	for (size_t i = 0; i < p->n_devices; i++)
+		do_device(&p->devices[i]);
+	for (size_t i = 0; i < p->n_symlinks; i++)
+		do_symlink(&p->symlinks[i]);
+}
+
+void jr_bind_console(int slave_fd)
+{
+	char sp[FDPATH_LEN], tp[FDPATH_LEN];
+	/* an empty regular file is the mount point when the rootfs has no /dev/console */
+	int fd = open_in_root_or_die(JR_ST_CONSOLE, "dev/console", 1, JR_MKDIR_FILE);
+	/* bind the fd we hold, not a /dev/pts/N path the container could have swapped (CVE-2025-52565) */
+	if (mount(fdpath(sp, slave_fd), fdpath(tp, fd), NULL, MS_BIND, NULL) < 0)
+		JR_DIE(JR_ST_CONSOLE, "mount", "bind pty slave on /dev/console");
+	close(fd);
+}
+
+void jr_pivot_root(void)
+{
+	struct jr_plan *p = &jr.plan;
+	jr_set_stage(JR_ST_ROOTFS);
+	if (fchdir(jr.root_fd) < 0)
+		JR_DIE(JR_ST_ROOTFS, "fchdir", "%s", p->rootfs);
+	if (p->no_pivot) {
+		/* for ramfs roots, where pivot_root is impossible: move the rootfs over / and chroot */
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			JR_DIE(JR_ST_ROOTFS, "mount", "MS_MOVE %s to /", p->rootfs);
+		if (chroot(".") < 0)
+			JR_DIE(JR_ST_ROOTFS, "chroot", "%s", p->rootfs);
+	} else {
+		/* pivot_root(".", ".") stacks the old root on top of the new one (pivot_root(2) NOTES), so
+		 * no directory inside the rootfs is needed to park it, and one detach removes it. */
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			JR_DIE(JR_ST_ROOTFS, "pivot_root", "%s", p->rootfs);
+		/* slave first, or the detach would propagate unmounts to the host's peer mounts */
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			JR_DIE(JR_ST_ROOTFS, "mount", "old root rslave");
+		if (umount2(".", MNT_DETACH) < 0)
+			JR_DIE(JR_ST_ROOTFS, "umount2", "old root");
+	}
+	if (chdir("/") < 0)
+		JR_DIE(JR_ST_ROOTFS, "chdir", "/");
+	close(jr.root_fd);
+	jr.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (jr.root_fd < 0)
+		JR_DIE(JR_ST_ROOTFS, "open", "/");
+}
+
+/* After pivot_root, /proc/self/fd is the container's procfs; if the container mounted none, fall
+ * back to the plain path (we are chrooted into the container and nothing runs there yet). */
+static const char *target_of(char *buf, int fd, const char *path, int have_proc)
+{
+	return have_proc ? fdpath(buf, fd) : path;
+}
+
+void jr_mask_and_readonly_paths(void)
+{
+	struct jr_plan *p = &jr.plan;
+	if (!p->n_masked && !p->n_readonly)
+		return;
+	jr_set_stage(JR_ST_MASK);
+	char tp[FDPATH_LEN], sp[FDPATH_LEN];
+	int have_proc = access("/proc/self/fd", F_OK) == 0;
+	int null_fd = -1;
+	for (size_t i = 0; i < p->n_masked; i++) {
+		const char *path = p->masked[i];
+		int fd = jr_open_in_root(jr.root_fd, path, 0, -1);
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			jr_fail(JR_ST_MASK, -fd, "openat2", "%s", path);
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			JR_DIE(JR_ST_MASK, "fstat", "%s", path);
+		if (S_ISDIR(st.st_mode)) {
+			const char *data = p->mount_label && *p->mount_label ? with_label("", p->mount_label) : NULL;
+			if (mount("tmpfs", target_of(tp, fd, path, have_proc), "tmpfs", MS_RDONLY, data) < 0)
+				JR_DIE(JR_ST_MASK, "mount", "tmpfs over %s", path);
+			free((char *)data);
+		} else {
+			if (null_fd < 0) {
+				/* CVE-2025-31133: the container's /dev/null could be a symlink or another file;
+				 * bind only a verified 1:3 character device. */
+				null_fd = jr_open_in_root(jr.root_fd, "/dev/null", 0, -1);
+				if (null_fd < 0)
+					jr_fail(JR_ST_MASK, -null_fd, "openat2", "/dev/null");
+				struct stat ns;
+				if (fstat(null_fd, &ns) < 0)
+					JR_DIE(JR_ST_MASK, "fstat", "/dev/null");
+				if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
+					jr_fail(JR_ST_MASK, EPERM, "fstat", "/dev/null is not the 1:3 character device");
+			}
+			if (mount(target_of(sp, null_fd, "/dev/null", have_proc), target_of(tp, fd, path, have_proc),
+				  NULL, MS_BIND, NULL) < 0)
+				JR_DIE(JR_ST_MASK, "mount", "bind /dev/null over %s", path);
+		}
+		close(fd);
+	}
+	if (null_fd >= 0)
+		close(null_fd);
+	for (size_t i = 0; i < p->n_readonly; i++) {
+		const char *path = p->readonly[i];
+		int fd = jr_open_in_root(jr.root_fd, path, 0, -1);
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			jr_fail(JR_ST_MASK, -fd, "openat2", "%s", path);
+		if (mount(target_of(sp, fd, path, have_proc), target_of(tp, fd, path, have_proc), NULL,
+			  MS_BIND | MS_REC, NULL) < 0)
+			JR_DIE(JR_ST_MASK, "mount", "bind %s onto itself", path);
+		close(fd);
+		fd = jr_open_in_root(jr.root_fd, path, 0, -1);
+		if (fd < 0)
+			jr_fail(JR_ST_MASK, -fd, "openat2", "%s", path);
+		/* recursive read-only keeps submounts (e.g. binfmt_misc under /proc/sys) from staying rw;
+		 * mount_setattr only adds RDONLY, so locked nosuid/nodev/noexec are untouched */
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
+			if (errno != ENOSYS)
+				JR_DIE(JR_ST_MASK, "mount_setattr", "read-only %s", path);
+			if (remount_bind(target_of(tp, fd, path, have_proc), MS_RDONLY) < 0)
+				JR_DIE(JR_ST_MASK, "mount", "remount %s read-only", path);
+		}
+		close(fd);
+	}
+}
+
+void jr_root_readonly(void)
+{
+	if (!jr.plan.root_readonly)
+		return;
+	jr_set_stage(JR_ST_ROOTFS);
+	/* not recursive: /proc, /dev, /sys and volumes keep their own flags (runtime-spec root.readonly) */
+	if (remount_bind("/", MS_RDONLY) < 0)
+		JR_DIE(JR_ST_ROOTFS, "mount", "remount / read-only");
+}

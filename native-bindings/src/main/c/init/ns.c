@@ -1,0 +1,182 @@
+/* jrun-init: namespace joins and creation, the uid/gid map handshake, and the fork. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "jrun_init.h"
+
+static int connect_unix(const char *path, int stage)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path)
+		jr_fail(stage, ENAMETOOLONG, "connect", "%s", path);
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		JR_DIE(stage, "socket", "%s", path);
+	while (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		if (errno != EINTR)
+			JR_DIE(stage, "connect", "%s", path);
+	return fd;
+}
+
+/* Everything named by a host path is opened while we still see the host's mount namespace:
+ * after setns(CLONE_NEWNS) or pivot_root those paths mean something else (or something the
+ * container controls). */
+void jr_open_early(void)
+{
+	struct jr_plan *p = &jr.plan;
+	if (p->mode == JR_MODE_CREATE && p->exec_fifo && *p->exec_fifo) {
+		jr.fifo_fd = open(p->exec_fifo, O_PATH | O_CLOEXEC);
+		if (jr.fifo_fd < 0)
+			JR_DIE(JR_ST_FIFO, "open", "%s", p->exec_fifo);
+		struct stat st;
+		if (fstat(jr.fifo_fd, &st) < 0)
+			JR_DIE(JR_ST_FIFO, "fstat", "%s", p->exec_fifo);
+		if (!S_ISFIFO(st.st_mode))
+			jr_fail(JR_ST_FIFO, EINVAL, "fstat", "%s is not a fifo", p->exec_fifo);
+	}
+	if (p->terminal)
+		jr.console_sock = connect_unix(p->console_socket, JR_ST_CONSOLE);
+	if (p->has_seccomp && p->seccomp_listener && *p->seccomp_listener)
+		jr.listener_sock = connect_unix(p->seccomp_listener, JR_ST_SECCOMP);
+}
+
+void jr_join_namespaces(void)
+{
+	struct jr_plan *p = &jr.plan;
+	if (!p->n_nsjoin)
+		return;
+	jr_set_stage(JR_ST_NS);
+	/* open them all first: joining the mount ns changes what the later paths resolve to */
+	int *fds = calloc(p->n_nsjoin, sizeof *fds);
+	if (!fds)
+		jr_fail(JR_ST_NS, ENOMEM, "calloc", "namespace fds");
+	for (size_t i = 0; i < p->n_nsjoin; i++) {
+		fds[i] = open(p->nsjoin[i].path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			JR_DIE(JR_ST_NS, "open", "%s", p->nsjoin[i].path);
+	}
+	for (size_t i = 0; i < p->n_nsjoin; i++) {
+		if (setns(fds[i], (int)p->nsjoin[i].flag) < 0)
+			JR_DIE(JR_ST_NS, "setns", "%s", p->nsjoin[i].path);
+		close(fds[i]);
+	}
+	free(fds);
+}
+
+static void put_i32(uint8_t *b, int32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)((uint32_t)v >> (8 * i));
+}
+
+void jr_new_namespaces(int defer_cgroup)
+{
+	struct jr_plan *p = &jr.plan;
+	uint64_t flags = p->ns_new;
+	if (!flags)
+		return;
+	jr_set_stage(JR_ST_NS);
+	if (flags & CLONE_NEWUSER) {
+		/* alone and first: the other namespaces must be owned by the new user ns */
+		if (unshare(CLONE_NEWUSER) < 0)
+			JR_DIE(JR_ST_NS, "unshare", "CLONE_NEWUSER");
+		jr_set_stage(JR_ST_IDMAP);
+		/* A non-dumpable task's /proc/<pid> files belong to global root, so a rootless parent could
+		 * not write our maps: dumpable just for the handshake (nothing runs in the ns yet). */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		uint8_t b[4];
+		put_i32(b, getpid());
+		int r = jr_send_msg(jr.ctl_fd, JR_MSG_NEED_IDMAP, b, 4);
+		if (r == 0)
+			r = jr_expect_msg(jr.ctl_fd, JR_MSG_IDMAP_DONE);
+		if (r < 0)
+			jr_fail(JR_ST_IDMAP, -r, "recvmsg", "waiting for IDMAP_DONE");
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		if (setresgid(0, 0, 0) < 0)
+			JR_DIE(JR_ST_IDMAP, "setresgid", "0 in the new user namespace");
+		if (setresuid(0, 0, 0) < 0)
+			JR_DIE(JR_ST_IDMAP, "setresuid", "0 in the new user namespace");
+		jr_set_stage(JR_ST_NS);
+	}
+	uint64_t rest = flags & ~(uint64_t)CLONE_NEWUSER;
+	/* A cgroup ns taken now would be rooted at the caller's cgroup; the child takes it after Java
+	 * moved it into the container's cgroup (after CONTINUE). */
+	if (defer_cgroup)
+		rest &= ~(uint64_t)CLONE_NEWCGROUP;
+	if (rest && unshare((int)rest) < 0)
+		JR_DIE(JR_ST_NS, "unshare", "flags 0x%llx", (unsigned long long)rest);
+	if ((rest & CLONE_NEWTIME) && p->timens_offsets && *p->timens_offsets) {
+		/* only writable before the first process enters the time ns, i.e. before the fork */
+		int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			JR_DIE(JR_ST_NS, "open", "/proc/self/timens_offsets");
+		size_t l = strlen(p->timens_offsets);
+		if (write(fd, p->timens_offsets, l) != (ssize_t)l)
+			JR_DIE(JR_ST_NS, "write", "/proc/self/timens_offsets");
+		close(fd);
+	}
+}
+
+void jr_unshare_cgroup_late(void)
+{
+	if ((jr.plan.ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		JR_DIE(JR_ST_NS, "unshare", "CLONE_NEWCGROUP");
+}
+
+pid_t jr_fork_and_report(void)
+{
+	int sync[2];
+	jr_set_stage(JR_ST_FORK);
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		JR_DIE(JR_ST_FORK, "pipe2", "sync pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		JR_DIE(JR_ST_FORK, "fork", "container process");
+	if (pid > 0) {
+		/* intermediate: report the host pid, wait for Java (pid file, cgroup), release the child, leave */
+		close(sync[0]);
+		uint8_t b[4];
+		put_i32(b, pid);
+		int r = jr_send_msg(jr.ctl_fd, JR_MSG_PID, b, 4);
+		if (r == 0)
+			r = jr_expect_msg(jr.ctl_fd, JR_MSG_CONTINUE);
+		if (r < 0) {
+			kill(pid, SIGKILL);
+			if (r == -EPIPE)
+				_exit(1);
+			jr_fail(JR_ST_FORK, -r, "recvmsg", "waiting for CONTINUE");
+		}
+		/* close our copy first: Java must see EOF only when the child closes its end too */
+		close(jr.ctl_fd);
+		jr.ctl_fd = -1;
+		if (write(sync[1], "c", 1) != 1)
+			_exit(1);
+		/* exit at once so the child is reparented to the caller's subreaper */
+		_exit(0);
+	}
+	close(sync[1]);
+	char c = 0;
+	ssize_t n;
+	do
+		n = read(sync[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(sync[0]);
+	if (n != 1 || c != 'c')
+		_exit(1); /* the intermediate failed (and reported), or Java went away */
+	/* the host /proc/<our pid>/fd, usable after pivot_root to reopen O_PATH fds (the exec fifo) even
+	 * when the container has no /proc of its own */
+	jr.procfd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (jr.procfd_dir < 0)
+		JR_DIE(JR_ST_FORK, "open", "/proc/self/fd");
+	return 0;
+}

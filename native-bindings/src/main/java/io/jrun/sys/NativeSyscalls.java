@@ -1,0 +1,197 @@
+package io.jrun.sys;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JNI implementation of {@link Syscalls}, backed by {@code libjrun.so} ({@code src/main/c/jni}).
+ *
+ * <p>The library is loaded on the first {@link #instance()} call, from the first of: system property
+ * {@code jrun.native.dir}, environment variable {@code JRUN_LIB_DIR}, {@code /usr/local/lib/jrun}. Class
+ * initialisation does nothing else, so commands that never reach native code pay nothing for it.
+ *
+ * <p>Strings are passed to the kernel as UTF-8 (OCI configs are JSON, hence UTF-8). A string containing a NUL
+ * character cannot be represented and fails with {@link Errno#EINVAL}, as the kernel would for an overlong
+ * or malformed argument, instead of being silently cut short.
+ */
+public final class NativeSyscalls implements Syscalls {
+
+    static final String DIR_PROPERTY = "jrun.native.dir";
+    static final String DIR_ENV = "JRUN_LIB_DIR";
+    static final String DEFAULT_DIR = "/usr/local/lib/jrun";
+    static final String LIBRARY = "libjrun.so";
+
+    private static volatile NativeSyscalls instance;
+
+    private NativeSyscalls() {}
+
+    /** The process-wide instance; loads {@code libjrun.so} on first use (UnsatisfiedLinkError if it cannot). */
+    public static NativeSyscalls instance() {
+        NativeSyscalls i = instance;
+        if (i != null) {
+            return i;
+        }
+        synchronized (NativeSyscalls.class) {
+            if (instance == null) {
+                // A failed load throws here and leaves instance null: the next call retries and reports again,
+                // rather than failing later with an opaque NoClassDefFoundError.
+                System.load(libraryPath());
+                instance = new NativeSyscalls();
+            }
+            return instance;
+        }
+    }
+
+    /** Absolute path of the library {@link #instance()} loads. */
+    static String libraryPath() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir == null || dir.isEmpty()) {
+            dir = System.getenv(DIR_ENV);
+        }
+        if (dir == null || dir.isEmpty()) {
+            dir = DEFAULT_DIR;
+        }
+        return new File(dir, LIBRARY).getAbsolutePath(); // System.load insists on an absolute path
+    }
+
+    // ---- Syscalls ----------------------------------------------------------------------------------------
+
+    @Override
+    public int[] socketpairSeqpacket() {
+        return socketpair0();
+    }
+
+    @Override
+    public int spawnHelper(String path, String[] argv, String[] env, int preserveFds, int controlFd) {
+        if (preserveFds < 0) {
+            throw einval("posix_spawn", "preserveFds " + preserveFds);
+        }
+        if (argv.length == 0) {
+            throw einval("posix_spawn", "empty argv");
+        }
+        int r = spawn0(cstring("posix_spawn", path), cstrings("posix_spawn", argv), cstrings("posix_spawn", env),
+                preserveFds, controlFd);
+        if (r < 0) {
+            throw fail("posix_spawn", -r, path);
+        }
+        return r;
+    }
+
+    @Override
+    public void sendPacket(int fd, byte[] data, int[] fds) {
+        sendPacket0(fd, data, fds == null || fds.length == 0 ? null : fds);
+    }
+
+    @Override
+    public byte[] recvPacket(int fd, int maxLen, int timeoutMillis, int[] receivedFds) {
+        if (maxLen < 0) {
+            throw einval("recvmsg", "maxLen " + maxLen);
+        }
+        return recvPacket0(fd, maxLen, timeoutMillis < 0 ? -1 : timeoutMillis, receivedFds);
+    }
+
+    @Override
+    public void close(int fd) {
+        close0(fd);
+    }
+
+    @Override
+    public int[] waitpid(int pid, int flags) {
+        return waitpid0(pid, flags);
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        kill0(pid, signal);
+    }
+
+    @Override
+    public int pidfdOpen(int pid) {
+        return pidfdOpen0(pid);
+    }
+
+    @Override
+    public void pidfdSendSignal(int pidfd, int signal) {
+        pidfdSendSignal0(pidfd, signal);
+    }
+
+    @Override
+    public void setChildSubreaper() {
+        setChildSubreaper0();
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) {
+        int r = mkfifo0(cstring("mkfifo", path), mode);
+        if (r < 0) {
+            throw fail("mkfifo", -r, path);
+        }
+    }
+
+    @Override
+    public int getpid() {
+        return getpid0();
+    }
+
+    @Override
+    public String strerror(int errno) {
+        return strerror0(errno);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** "syscall path: strerror", the shape runc uses for path errors. */
+    private SyscallException fail(String syscall, int errno, String path) {
+        return new SyscallException(syscall, errno, syscall + " " + path + ": " + strerror0(errno));
+    }
+
+    private static SyscallException einval(String syscall, String what) {
+        // Fixed text instead of strerror0: argument checks must not depend on the library being loaded.
+        return new SyscallException(syscall, Errno.EINVAL, syscall + ": Invalid argument (" + what + ")");
+    }
+
+    private static byte[] cstring(String syscall, String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw einval(syscall, "NUL character in string");
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[][] cstrings(String syscall, String[] strings) {
+        byte[][] out = new byte[strings.length][];
+        for (int i = 0; i < strings.length; i++) {
+            out[i] = cstring(syscall, strings[i]);
+        }
+        return out;
+    }
+
+    // ---- natives (bound by RegisterNatives in JNI_OnLoad; names and signatures must match jrun_jni.c) ------
+
+    private static native int[] socketpair0();
+
+    /** pid, or -errno when posix_spawn itself failed; other failures throw. */
+    private static native int spawn0(byte[] path, byte[][] argv, byte[][] env, int preserveFds, int controlFd);
+
+    private static native void sendPacket0(int fd, byte[] data, int[] fds);
+
+    private static native byte[] recvPacket0(int fd, int maxLen, int timeoutMillis, int[] receivedFds);
+
+    private static native void close0(int fd);
+
+    private static native int[] waitpid0(int pid, int flags);
+
+    private static native void kill0(int pid, int signal);
+
+    private static native int pidfdOpen0(int pid);
+
+    private static native void pidfdSendSignal0(int pidfd, int signal);
+
+    private static native void setChildSubreaper0();
+
+    /** 0, or -errno. */
+    private static native int mkfifo0(byte[] path, int mode);
+
+    private static native int getpid0();
+
+    private static native String strerror0(int errno);
+}

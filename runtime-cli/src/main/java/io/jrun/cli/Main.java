@@ -1,0 +1,114 @@
+package io.jrun.cli;
+
+import io.jrun.core.JrunException;
+import io.jrun.core.Version;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * jrun's entry point: runc-compatible global flags, then one subcommand. The picocli model is built in code
+ * (no annotation scanning), and nothing is initialised that the command does not use.
+ */
+public final class Main {
+    static final List<Subcommand> COMMANDS = List.of(
+            new Commands.Create(), new Commands.Start(), new Commands.Run(), new Commands.State(),
+            new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
+            new FeaturesCommand(), new NotYet("exec", "execute new process inside the container"),
+            new NotYet("ps", "ps displays the processes running inside a container"),
+            new NotYet("pause", "pause suspends all processes inside the container"),
+            new NotYet("resume", "resumes all processes that have been previously paused"),
+            new NotYet("update", "update container resource constraints"),
+            new NotYet("events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics"),
+            new NotYet("checkpoint", "checkpoint a running container"),
+            new NotYet("restore", "restore a container from a previous checkpoint"));
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandSpec rootSpec = CommandSpec.create().name("jrun");
+        rootSpec.usageMessage().description("jrun: an OCI runtime-spec " + Version.SPEC + " container runtime");
+        Args.option(rootSpec, "DIR", "root directory for storage of container state (default: /run/jrun)", "--root");
+        Args.option(rootSpec, "FILE", "set the log file to write jrun logs to (default is stderr)", "--log");
+        Args.option(rootSpec, "FORMAT", "set the log format ('text' (default), or 'json')", "--log-format");
+        Args.flag(rootSpec, "enable debug logging", "--debug");
+        Args.flag(rootSpec, "enable systemd cgroup support", "--systemd-cgroup");
+        Args.option(rootSpec, "VALUE", "ignore cgroup permission errors ('true', 'false', or 'auto')", "--rootless");
+        Args.option(rootSpec, "PATH", "path to the criu binary used for checkpoint and restore", "--criu");
+        Args.flag(rootSpec, "print the version", "--version", "-v");
+        Args.flag(rootSpec, "show help", "--help", "-h");
+        CommandLine cl = new CommandLine(rootSpec);
+        cl.setUnmatchedOptionsArePositionalParams(false);
+        Map<String, Subcommand> byName = new LinkedHashMap<>();
+        for (Subcommand c : COMMANDS) {
+            CommandSpec s = CommandSpec.create().name(c.name());
+            s.usageMessage().description(c.description());
+            Args.flag(s, "show help", "--help", "-h");
+            c.define(s);
+            cl.addSubcommand(c.name(), new CommandLine(s));
+            byName.put(c.name(), c);
+        }
+
+        String logFile = null;
+        String logFormat = "text";
+        try {
+            ParseResult pr = cl.parseArgs(args);
+            logFile = pr.matchedOptionValue("--log", null);
+            logFormat = pr.matchedOptionValue("--log-format", "text");
+            if (!logFormat.equals("text") && !logFormat.equals("json")) {
+                throw new Args.UsageError("invalid log format: " + logFormat);
+            }
+            if (Args.has(pr, "--version")) {
+                out.println("jrun version " + Version.version());
+                out.println("commit: " + Version.commit());
+                out.println("spec: " + Version.SPEC);
+                return 0;
+            }
+            if (Args.has(pr, "--help") || !pr.hasSubcommand()) {
+                cl.usage(out);
+                return Args.has(pr, "--help") ? 0 : 1;
+            }
+            ParseResult sub = pr.subcommand();
+            if (Args.has(sub, "--help")) {
+                cl.getSubcommands().get(sub.commandSpec().name()).usage(out);
+                return 0;
+            }
+            Cli cli = new Cli(Path.of(pr.matchedOptionValue("--root", "/run/jrun")), logFile, logFormat,
+                    Args.has(pr, "--debug"), Args.has(pr, "--systemd-cgroup"),
+                    "true".equals(pr.matchedOptionValue("--rootless", "false")), out);
+            if (cli.debug) DebugLog.enable(logFile, logFormat);
+            return byName.get(sub.commandSpec().name()).run(sub, cli);
+        } catch (CommandLine.ParameterException | Args.UsageError e) {
+            return fail(err, logFile, logFormat, e.getMessage());
+        } catch (JrunException e) {
+            return fail(err, logFile, logFormat, e.getMessage(), e.exitCode());
+        } catch (RuntimeException e) {
+            // SpecException and other engine errors carry a complete one-line message.
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (DebugLog.enabled()) e.printStackTrace(err);
+            return fail(err, logFile, logFormat, msg);
+        } catch (Exception e) {
+            return fail(err, logFile, logFormat, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static int fail(PrintStream err, String logFile, String logFormat, String msg) {
+        return fail(err, logFile, logFormat, msg, 1);
+    }
+
+    private static int fail(PrintStream err, String logFile, String logFormat, String msg, int code) {
+        String oneLine = msg.replace('\n', ' ');
+        err.println("jrun: " + oneLine);
+        ErrorLog.write(logFile, logFormat, "error", oneLine);
+        return code;
+    }
+}

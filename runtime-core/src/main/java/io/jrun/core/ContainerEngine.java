@@ -1,0 +1,460 @@
+package io.jrun.core;
+
+import io.jrun.core.cgroup.CgroupManager;
+import io.jrun.core.cgroup.Cgroups;
+import io.jrun.core.launch.HelperSession;
+import io.jrun.core.launch.PlanBuilder;
+import io.jrun.core.spec.Spec;
+import io.jrun.core.spec.SpecReader;
+import io.jrun.core.spec.SpecValidator;
+import io.jrun.core.state.ContainerState;
+import io.jrun.core.state.ProcStat;
+import io.jrun.core.state.StateStore;
+import io.jrun.core.state.Status;
+import io.jrun.sys.Errno;
+import io.jrun.sys.SyscallException;
+import io.jrun.sys.Syscalls;
+import io.jrun.sys.WaitStatus;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The container lifecycle (runtime-spec runtime.md "Lifecycle" and "Operations"), usable without any CLI:
+ * create, start, state, kill, delete, run. One instance per jrun invocation.
+ */
+public final class ContainerEngine {
+    /** How long to wait for the helper at each step before giving up (a stuck mount, say). */
+    private static final int HELPER_TIMEOUT_MS = 60_000;
+
+    public record Options(Path root, boolean systemdCgroup, boolean rootless) {}
+
+    public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
+                                boolean noPivot, boolean noNewKeyring) {}
+
+    /** A container's recorded state with its derived status. */
+    public record View(ContainerState state, Status status) {
+        public int livePid() {
+            return status == Status.STOPPED ? 0 : state.pid();
+        }
+    }
+
+    private final Options options;
+    private final StateStore store;
+    private Syscalls sys;
+
+    public ContainerEngine(Options options) {
+        this.options = options;
+        this.store = new StateStore(options.root());
+    }
+
+    public StateStore store() { return store; }
+
+    private Syscalls sys() {
+        if (sys == null) sys = Syscalls.get();
+        return sys;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    /** create: everything up to the init blocked on the exec fifo. Returns the init's host pid. */
+    public int create(CreateRequest r) {
+        SpecValidator.validateId(r.id());
+        Path bundle = r.bundle().toAbsolutePath().normalize();
+        Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
+        SpecValidator.validate(spec, bundle);
+        PlanBuilder.rejectUnsupported(spec);
+        if (spec.process() == null) throw new JrunException("config.json: process: required for create");
+        if (spec.process().terminal() && r.consoleSocket() == null) {
+            throw new JrunException("cannot allocate tty if runc will detach without setting console socket"
+                    .replace("runc", "jrun"));
+        }
+        if (!spec.process().terminal() && r.consoleSocket() != null) {
+            throw new JrunException("cannot use console socket if jrun will not detach or allocate tty");
+        }
+        Path rootfs = Path.of(spec.root().path());
+        if (!rootfs.isAbsolute()) rootfs = bundle.resolve(rootfs);
+        rootfs = rootfs.normalize();
+        if (!Files.isDirectory(rootfs)) {
+            throw new JrunException("rootfs (" + rootfs + ") does not exist");
+        }
+
+        Deque<Runnable> undo = new ArrayDeque<>();
+        Path dir = store.claim(r.id());
+        undo.push(() -> store.remove(r.id()));
+        try (StateStore.Lock lock = store.lock(r.id())) {
+            Path fifo = dir.resolve(StateStore.EXEC_FIFO);
+            sys().mkfifo(fifo.toString(), 0622);
+
+            CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup());
+            ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
+                    rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
+                    Version.version());
+            // Recorded before anything else exists outside the state dir, so that `delete --force` can clean
+            // up after a jrun killed at any later point of create.
+            store.save(st);
+            cg.create();
+            undo.push(() -> destroyCgroup(cg));
+            if (spec.linux().resources() != null) cg.apply(spec.linux().resources());
+
+            PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, r.consoleSocket(),
+                    r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root()));
+            byte[] plan = PlanBuilder.create(spec, ctx);
+
+            int pid;
+            try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
+                undo.push(() -> reap(h.helperPid()));
+                // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside it.
+                cg.addProcess(h.helperPid());
+                h.sendPlan(plan);
+                pid = converse(h, spec);
+                undo.push(() -> killQuietly(pid));
+                st = st.withPid(pid, startTime(pid));
+                store.save(st);
+                h.send(HelperSession.CONTINUE);
+                h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                reap(h.helperPid());
+            }
+            if (r.pidFile() != null) writePidFile(r.pidFile(), pid);
+            undo.clear();
+            return pid;
+        } catch (RuntimeException e) {
+            rollback(undo);
+            throw e;
+        }
+    }
+
+    /** Answers the helper's requests until it reports the container's pid. */
+    private int converse(HelperSession h, Spec spec) {
+        while (true) {
+            HelperSession.Message m = h.receive(HELPER_TIMEOUT_MS);
+            switch (m.type()) {
+                case HelperSession.NEED_IDMAP -> {
+                    writeIdMaps(m.int32(0), spec.linux());
+                    h.send(HelperSession.IDMAP_DONE);
+                }
+                case HelperSession.PID -> {
+                    return m.int32(0);
+                }
+                default -> throw new JrunException("jrun-init: unexpected message " + m.type());
+            }
+        }
+    }
+
+    /**
+     * Writes uid_map/gid_map of a process in a new user namespace (config-linux.md "User namespace mappings").
+     * setgroups is denied first when unprivileged mappings require it (user_namespaces(7)).
+     */
+    private static void writeIdMaps(int pid, Spec.Linux linux) {
+        Path proc = Path.of("/proc", Integer.toString(pid));
+        try {
+            Files.writeString(proc.resolve("uid_map"), mapText(linux.uidMappings()));
+            Files.writeString(proc.resolve("gid_map"), mapText(linux.gidMappings()));
+        } catch (IOException e) {
+            throw new JrunException("write id mappings of " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String mapText(List<Spec.IdMapping> maps) {
+        StringBuilder sb = new StringBuilder();
+        for (Spec.IdMapping m : maps) {
+            sb.append(m.containerID()).append(' ').append(m.hostID()).append(' ').append(m.size()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void writePidFile(Path pidFile, int pid) {
+        // Written to a temp file and renamed, so a client polling for it never reads a partial number.
+        Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".jrun-tmp");
+        try {
+            Files.writeString(tmp, Integer.toString(pid));
+            Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new JrunException("write pid file " + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long startTime(int pid) {
+        ProcStat.Info info = ProcStat.read(pid);
+        if (info == null) throw new JrunException("container init " + pid + " exited during create");
+        return info.startTime();
+    }
+
+    private void reap(int pid) {
+        try {
+            sys().waitpid(pid, 0);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ECHILD) throw e;
+        }
+    }
+
+    private void killQuietly(int pid) {
+        if (pid <= 0) return;
+        try {
+            sys().kill(pid, 9);
+        } catch (SyscallException ignored) {
+            // already gone
+        }
+        waitGone(pid, null);
+    }
+
+    private static void rollback(Deque<Runnable> undo) {
+        while (!undo.isEmpty()) {
+            try {
+                undo.pop().run();
+            } catch (RuntimeException ignored) {
+                // best effort: the original error is the one to report
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    public View view(String id) {
+        SpecValidator.validateId(id);
+        ContainerState st = store.load(id);
+        return new View(st, status(st));
+    }
+
+    public List<View> list() {
+        return store.ids().stream().map(id -> {
+            ContainerState st = store.load(id);
+            return new View(st, status(st));
+        }).toList();
+    }
+
+    /** Status is derived, never stored (brief §5): the init's liveness, the exec fifo, the freezer. */
+    Status status(ContainerState st) {
+        if (st.pid() <= 0) return Status.CREATING;
+        ProcStat.Info info = ProcStat.read(st.pid());
+        if (info == null || info.startTime() != st.pidStartTime() || info.zombieOrDead()) return Status.STOPPED;
+        if (Files.exists(store.dir(st.id()).resolve(StateStore.EXEC_FIFO))) return Status.CREATED;
+        if (!st.cgroupPaths().isEmpty() && Cgroups.load(st.cgroupPaths()).isFrozen()) return Status.PAUSED;
+        return Status.RUNNING;
+    }
+
+    // ---------------------------------------------------------------- start
+
+    /** start: unblock the init by opening the exec fifo for reading (runtime.md "start"). */
+    public void start(String id) {
+        SpecValidator.validateId(id);
+        if (!store.exists(id)) throw StateStore.notExist();
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st = store.load(id);
+            Status s = status(st);
+            switch (s) {
+                case CREATED -> { }
+                case STOPPED -> throw new JrunException("cannot start a container that has stopped");
+                case RUNNING, PAUSED -> throw new JrunException("cannot start an already running container");
+                default -> throw new JrunException("cannot start a container in the " + s.json() + " state");
+            }
+            Path fifo = store.dir(id).resolve(StateStore.EXEC_FIFO);
+            openFifo(fifo, st);
+            try {
+                Files.deleteIfExists(fifo);
+            } catch (IOException e) {
+                throw new JrunException("remove " + fifo + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Opening the fifo for reading pairs with the init's blocked open for writing. If the init dies before
+     * that, a reader would block forever: a watchdog thread unblocks it by opening the write side itself.
+     */
+    private void openFifo(Path fifo, ContainerState st) {
+        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                ProcStat.Info info = ProcStat.read(st.pid());
+                if (info == null || info.zombieOrDead() || info.startTime() != st.pidStartTime()) {
+                    try (FileOutputStream ignored = new FileOutputStream(fifo.toFile())) {
+                        return;
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        byte[] got;
+        try (FileInputStream in = new FileInputStream(fifo.toFile())) {
+            got = in.readAllBytes();
+        } catch (IOException e) {
+            throw new JrunException("open exec fifo " + fifo + ": " + e.getMessage(), e);
+        } finally {
+            watchdog.interrupt();
+        }
+        if (got.length == 0) throw new JrunException("cannot start an already stopped container");
+    }
+
+    // ---------------------------------------------------------------- kill
+
+    public void kill(String id, int signal, boolean all) {
+        SpecValidator.validateId(id);
+        ContainerState st = store.load(id);
+        Status s = status(st);
+        if (all && !st.cgroupPaths().isEmpty()) {
+            CgroupManager cg = Cgroups.load(st.cgroupPaths());
+            if (cg.exists()) {
+                cg.killAll(signal, this::signalQuietly);
+                return;
+            }
+        }
+        if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("container not running");
+        signalInit(st, signal);
+    }
+
+    /**
+     * Signals the recorded init only: through a pidfd opened for that pid and then checked against the start
+     * time recorded at create, so that a recycled pid is never signalled.
+     */
+    private void signalInit(ContainerState st, int signal) {
+        int pidfd;
+        try {
+            pidfd = sys().pidfdOpen(st.pid());
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ESRCH) throw new JrunException("container not running");
+            throw new JrunException("pidfd_open " + st.pid() + ": " + e.getMessage(), e);
+        }
+        try {
+            ProcStat.Info info = ProcStat.read(st.pid());
+            if (info == null || info.startTime() != st.pidStartTime()) throw new JrunException("container not running");
+            sys().pidfdSendSignal(pidfd, signal);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ESRCH) throw new JrunException("container not running");
+            throw new JrunException("kill " + st.pid() + ": " + e.getMessage(), e);
+        } finally {
+            sys().close(pidfd);
+        }
+    }
+
+    private void signalQuietly(int pid, int signal) {
+        try {
+            sys().kill(pid, signal);
+        } catch (SyscallException ignored) {
+            // raced with its exit
+        }
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    /** delete: refuses a running container unless forced; an unknown id with --force is not an error. */
+    public void delete(String id, boolean force) {
+        SpecValidator.validateId(id);
+        if (!store.exists(id)) {
+            if (force) {
+                store.remove(id);
+                return;
+            }
+            throw StateStore.notExist();
+        }
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st = store.load(id);
+            Status s = status(st);
+            switch (s) {
+                case STOPPED, CREATING, CREATED -> { }
+                case RUNNING, PAUSED -> {
+                    if (!force) {
+                        throw new JrunException("cannot delete container " + id + " that is not stopped: " + s.json());
+                    }
+                }
+            }
+            CgroupManager cg = st.cgroupPaths().isEmpty() ? null : Cgroups.load(st.cgroupPaths());
+            if (s != Status.STOPPED) {
+                // A created init is killed too (runc does the same): it never ran user code.
+                if (cg != null && cg.exists()) {
+                    cg.killAll(9, this::signalQuietly);
+                } else if (st.pid() > 0) {
+                    try {
+                        signalInit(st, 9);
+                    } catch (JrunException ignored) {
+                        // already gone
+                    }
+                }
+                if (st.pid() > 0) waitGone(st.pid(), st);
+            } else if (cg != null && cg.exists() && st.cgroupCreated()) {
+                // The init is gone but stragglers may remain in the cgroup (runtime.md: delete "MUST" clean up).
+                cg.killAll(9, this::signalQuietly);
+            }
+            if (cg != null && st.cgroupCreated()) destroyCgroup(cg);
+        }
+        store.remove(id);
+    }
+
+    private static void destroyCgroup(CgroupManager cg) {
+        cg.destroy();
+    }
+
+    /** Polls until the process is gone or a zombie (its parent, a subreaper, reaps it), up to ~10 s. */
+    private static void waitGone(int pid, ContainerState st) {
+        for (int i = 0; i < 1000; i++) {
+            ProcStat.Info info = ProcStat.read(pid);
+            if (info == null || info.zombieOrDead() || (st != null && info.startTime() != st.pidStartTime())) return;
+            try {
+                Thread.sleep(i < 50 ? 1 : 10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- run
+
+    /**
+     * run: create + start in the foreground, stdio passed through, signals forwarded, and the exit status
+     * returned as the shell does (128+signal when killed). jrun is a child subreaper so the init, orphaned
+     * when the helper exits, becomes its child and can be waited for.
+     */
+    public int run(CreateRequest r, boolean detach, boolean keep) {
+        if (!detach) sys().setChildSubreaper();
+        int pid = create(r);
+        try {
+            start(r.id());
+        } catch (RuntimeException e) {
+            safeDelete(r.id());
+            throw e;
+        }
+        if (detach) return 0;
+        SignalForwarder fwd = SignalForwarder.install(sig -> signalQuietly(pid, sig));
+        int status;
+        try {
+            status = waitFor(pid);
+        } finally {
+            fwd.uninstall();
+        }
+        if (!keep) safeDelete(r.id());
+        if (WaitStatus.signaled(status)) return 128 + WaitStatus.termSignal(status);
+        return WaitStatus.exitStatus(status);
+    }
+
+    private int waitFor(int pid) {
+        while (true) {
+            try {
+                int[] r = sys().waitpid(pid, 0);
+                return r[1];
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.EINTR) continue;
+                throw new JrunException("wait for container init " + pid + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void safeDelete(String id) {
+        try {
+            delete(id, true);
+        } catch (RuntimeException ignored) {
+            // best effort after the container ran
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.jrun.core.launch;
+
+import io.jrun.core.JrunException;
+import io.jrun.sys.Errno;
+import io.jrun.sys.SyscallException;
+import io.jrun.sys.Syscalls;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One conversation with a {@code jrun-init} helper over its SOCK_SEQPACKET control socket
+ * (docs/helper-protocol.md "Messages").
+ */
+public final class HelperSession implements AutoCloseable {
+    static final int MAGIC = 0x4a52554e;
+    static final int VERSION = 1;
+    static final int HEADER = 12;
+    static final int CHUNK = 60 * 1024;
+
+    public static final int PLAN_CHUNK = 1, IDMAP_DONE = 2, CONTINUE = 3;
+    public static final int NEED_IDMAP = 100, PID = 101, READY = 102, ERROR = 103, EXITED = 104;
+
+    private static final String[] STAGES = {"", "plan", "namespaces", "idmap", "fork", "mounts", "rootfs",
+        "devices", "masked paths", "sysctl", "hostname", "rlimits", "user", "capabilities", "seccomp", "console",
+        "fds", "exec fifo", "exec", "cwd", "process attributes", "cgroup"};
+
+    private final Syscalls sys;
+    private int fd;
+    private final int helperPid;
+
+    private HelperSession(Syscalls sys, int fd, int helperPid) {
+        this.sys = sys;
+        this.fd = fd;
+        this.helperPid = helperPid;
+    }
+
+    /** Spawns the helper with the fd layout of the protocol: 0-2 stdio, 3..3+n-1 preserved, then the socket. */
+    public static HelperSession spawn(Syscalls sys, Path helper, int preserveFds) {
+        int[] pair = sys.socketpairSeqpacket();
+        int pid;
+        try {
+            int ctl = 3 + preserveFds;
+            pid = sys.spawnHelper(helper.toString(), new String[] {"jrun-init"},
+                    new String[] {"_JRUN_CTL_FD=" + ctl}, preserveFds, pair[1]);
+        } catch (RuntimeException e) {
+            sys.close(pair[0]);
+            sys.close(pair[1]);
+            throw new JrunException("start " + helper + ": " + e.getMessage(), e);
+        }
+        sys.close(pair[1]);
+        return new HelperSession(sys, pair[0], pid);
+    }
+
+    public int helperPid() { return helperPid; }
+
+    public void sendPlan(byte[] plan) {
+        for (int off = 0; off < plan.length; off += CHUNK) {
+            int n = Math.min(CHUNK, plan.length - off);
+            send(PLAN_CHUNK, Arrays.copyOfRange(plan, off, off + n));
+        }
+    }
+
+    public void send(int type) {
+        send(type, new byte[0]);
+    }
+
+    public void send(int type, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC).putShort((short) VERSION).putShort((short) type).putInt(payload.length).put(payload);
+        sys.sendPacket(fd, b.array(), null);
+    }
+
+    /** The next message; EOF before the expected message is a failure of the helper. */
+    public Message receive(int timeoutMillis) {
+        byte[] raw;
+        try {
+            raw = sys.recvPacket(fd, 65536, timeoutMillis, null);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ETIMEDOUT) throw new JrunException("timed out waiting for jrun-init");
+            throw new JrunException("read from jrun-init: " + e.getMessage(), e);
+        }
+        if (raw == null) {
+            throw new JrunException("jrun-init exited unexpectedly (no error reported)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        if (raw.length < HEADER || b.getInt() != MAGIC || b.getShort() != VERSION) {
+            throw new JrunException("jrun-init: malformed message (protocol mismatch?)");
+        }
+        int type = b.getShort() & 0xffff;
+        int len = b.getInt();
+        byte[] payload = Arrays.copyOfRange(raw, HEADER, HEADER + Math.min(len, raw.length - HEADER));
+        Message m = new Message(type, payload);
+        if (type == ERROR) throw new JrunException(m.errorText(sys));
+        return m;
+    }
+
+    /** Waits for a message of the given type, failing on anything else. */
+    public Message expect(int type, int timeoutMillis) {
+        Message m = receive(timeoutMillis);
+        if (m.type() != type) {
+            throw new JrunException("jrun-init: unexpected message " + m.type() + " (wanted " + type + ")");
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            sys.close(fd);
+            fd = -1;
+        }
+    }
+
+    /** A message from the helper. */
+    public record Message(int type, byte[] payload) {
+        public int int32(int offset) {
+            return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).getInt(offset);
+        }
+
+        /** ERROR payload: u32 stage, i32 errno, char syscall[32], detail string. */
+        String errorText(Syscalls sys) {
+            ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+            int stage = b.getInt();
+            int errno = b.getInt();
+            String syscall = cstr(payload, 8, 32);
+            String detail = payload.length > 40 ? cstr(payload, 40, payload.length - 40) : "";
+            // A complete sentence from the helper (e.g. runc's `exec: "x": executable file not found in $PATH`)
+            // comes with an empty syscall name and is passed on as it is.
+            if (syscall.isEmpty()) return detail;
+            String where = stage > 0 && stage < STAGES.length ? STAGES[stage] : "stage " + stage;
+            StringBuilder sb = new StringBuilder(where).append(": ").append(syscall);
+            if (!detail.isEmpty()) sb.append(' ').append(detail);
+            if (errno != 0) sb.append(": ").append(sys.strerror(errno).toLowerCase(java.util.Locale.ROOT));
+            return sb.toString();
+        }
+
+        private static String cstr(byte[] a, int off, int max) {
+            int end = off;
+            while (end < off + max && end < a.length && a[end] != 0) end++;
+            return new String(a, off, end - off, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.jrun.core.state;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.jrun.core.JrunException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The state store: {@code <root>/<id>/} holds {@code state.json}, the exec fifo and a lock file
+ * (architecture brief §5). Directory creation is the atomic claim on an id; every command that changes a
+ * container holds {@link #lock(String)}.
+ */
+public final class StateStore {
+    public static final String STATE_FILE = "state.json";
+    public static final String EXEC_FIFO = "exec.fifo";
+    private static final String LOCK_FILE = ".lock";
+    static final JsonFactory JSON = new JsonFactory();
+
+    private final Path root;
+
+    public StateStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() { return root; }
+
+    public Path dir(String id) {
+        return root.resolve(id);
+    }
+
+    /** Creates the root directory (0700) when missing, as runc does for its --root. */
+    public void ensureRoot() {
+        if (Files.isDirectory(root)) return;
+        try {
+            Files.createDirectories(root);
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new JrunException("create root directory " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(String id) {
+        return Files.isRegularFile(dir(id).resolve(STATE_FILE));
+    }
+
+    /** Claims {@code id}: creates its directory, failing if it already exists. */
+    public Path claim(String id) {
+        ensureRoot();
+        Path d = dir(id);
+        try {
+            Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+            return d;
+        } catch (FileAlreadyExistsException e) {
+            throw new JrunException("container with id " + id + " already exists");
+        } catch (IOException e) {
+            throw new JrunException("create state directory " + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An exclusive lock on the container, held until closed. */
+    public Lock lock(String id) {
+        Path f = dir(id).resolve(LOCK_FILE);
+        try {
+            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new Lock(ch, ch.lock());
+        } catch (NoSuchFileException e) {
+            throw notExist();
+        } catch (IOException e) {
+            throw new JrunException("lock " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static JrunException notExist() {
+        return new JrunException("container does not exist");
+    }
+
+    public ContainerState load(String id) {
+        Path f = dir(id).resolve(STATE_FILE);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(f);
+        } catch (NoSuchFileException e) {
+            throw notExist();
+        } catch (IOException e) {
+            throw new JrunException("read " + f + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new JrunException(f + ": corrupt state file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes state.json atomically (temp file + rename), so a reader never sees half a file. */
+    public void save(ContainerState s) {
+        Path d = dir(s.id());
+        Path tmp = d.resolve(STATE_FILE + ".tmp");
+        try {
+            Files.writeString(tmp, toJson(s), StandardCharsets.UTF_8);
+            Files.move(tmp, d.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new JrunException("write state of " + s.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the container's directory and everything in it; a missing directory is fine. */
+    public void remove(String id) {
+        Path d = dir(id);
+        if (!Files.exists(d)) return;
+        try (Stream<Path> walk = Files.walk(d)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new JrunException("remove state directory " + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ids with a state file, sorted. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(root)) return ids;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p.resolve(STATE_FILE))) ids.add(p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new JrunException("list " + root + ": " + e.getMessage(), e);
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    static String toJson(ContainerState s) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("ociVersion", s.ociVersion());
+            g.writeStringField("id", s.id());
+            g.writeNumberField("pid", s.pid());
+            g.writeNumberField("pidStartTime", s.pidStartTime());
+            g.writeStringField("bundle", s.bundle());
+            g.writeStringField("rootfs", s.rootfs());
+            g.writeStringField("created", s.created());
+            g.writeStringField("owner", s.owner());
+            writeMap(g, "annotations", s.annotations());
+            writeMap(g, "cgroupPaths", s.cgroupPaths());
+            g.writeBooleanField("cgroupCreated", s.cgroupCreated());
+            g.writeStringField("jrunVersion", s.jrunVersion());
+            g.writeEndObject();
+        }
+        return w.toString();
+    }
+
+    private static void writeMap(JsonGenerator g, String name, Map<String, String> m) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : m.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+        g.writeEndObject();
+    }
+
+    static ContainerState parse(byte[] bytes) throws IOException {
+        String ociVersion = null, id = null, bundle = null, rootfs = null, created = null, owner = "", version = null;
+        int pid = 0;
+        long start = 0;
+        boolean cgroupCreated = false;
+        Map<String, String> annotations = Map.of(), cgroups = Map.of();
+        try (JsonParser p = JSON.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "ociVersion" -> ociVersion = p.getText();
+                    case "id" -> id = p.getText();
+                    case "pid" -> pid = p.getIntValue();
+                    case "pidStartTime" -> start = p.getLongValue();
+                    case "bundle" -> bundle = p.getText();
+                    case "rootfs" -> rootfs = p.getText();
+                    case "created" -> created = p.getText();
+                    case "owner" -> owner = p.getText();
+                    case "annotations" -> annotations = readMap(p);
+                    case "cgroupPaths" -> cgroups = readMap(p);
+                    case "cgroupCreated" -> cgroupCreated = p.getBooleanValue();
+                    case "jrunVersion" -> version = p.getText();
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        return new ContainerState(ociVersion, id, pid, start, bundle, rootfs, created, owner, annotations, cgroups,
+                cgroupCreated, version);
+    }
+
+    private static Map<String, String> readMap(JsonParser p) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            p.nextToken();
+            m.put(k, p.getText());
+        }
+        return m;
+    }
+
+    /** A held container lock. */
+    public record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing releases the lock; nothing more to do
+            }
+        }
+    }
+}
