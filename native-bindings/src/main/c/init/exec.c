@@ -108,7 +108,8 @@ void jr_check_exec(char *resolved, size_t cap)
 	const char *file = p->exec_path && *p->exec_path ? p->exec_path : p->argv[0];
 	int e = jr_lookpath(file, env_path(), resolved, cap, msg, sizeof msg);
 	if (e)
-		jr_fail(JR_ST_EXEC, e, "exec", "%s", msg);
+		/* empty syscall name: the detail is a complete sentence Java passes on verbatim */
+		jr_fail(JR_ST_EXEC, e, NULL, "%s", msg);
 }
 
 void jr_wait_fifo(void)

@@ -12,6 +12,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "jrun_init.h"
 
@@ -177,6 +178,13 @@ int main(int argc, char **argv)
 	jr_set_stage(JR_ST_PLAN);
 	jr_reset_signals();
 	read_plan();
+	/* Stray inherited fds (a shim's, a supervisor's) need not even live through the set-up: keep
+	 * 0..2, the preserved range and the control socket; the final sweep before execve repeats this. */
+	if (jr.ctl_fd >= 3 + (int)jr.plan.preserve_fds) {
+		if (jr.ctl_fd > 3 + (int)jr.plan.preserve_fds)
+			syscall(SYS_close_range, 3 + jr.plan.preserve_fds, jr.ctl_fd - 1, 0);
+		syscall(SYS_close_range, jr.ctl_fd + 1, ~0U, 0);
+	}
 	jr.last_cap = jr_read_last_cap();
 
 	struct jr_plan *p = &jr.plan;
@@ -187,7 +195,9 @@ int main(int argc, char **argv)
 	/* create: always fork, the child is pid 1 of the new pid ns; exec: fork so a joined pid ns applies */
 	jr_fork_and_report();
 	jr_unshare_cgroup_late();
-	if (p->setsid || p->terminal)
+	/* the init always leads its own session (as runc's does); an exec'd process only when asked
+	 * (SETSID) or when it gets a terminal, which needs a session leader for TIOCSCTTY */
+	if (p->mode == JR_MODE_CREATE || p->setsid || p->terminal)
 		if (setsid() < 0)
 			JR_DIE(JR_ST_CONSOLE, "setsid", "new session");
 	if (p->mode == JR_MODE_CREATE) {

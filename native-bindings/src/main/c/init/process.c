@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/keyctl.h>
@@ -304,6 +305,21 @@ static int setgroups_denied(void)
 	return n >= 4 && strncmp(buf, "deny", 4) == 0;
 }
 
+/* A non-root container user must be able to reopen its own stdio (/dev/stdout, /proc/self/fd/1):
+ * hand the pipes or pty to it, as runc does. /dev/null and anything we may not chown stay as they are. */
+static void fix_stdio_owner(uid_t uid, gid_t gid)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0 || st.st_uid == uid)
+			continue;
+		if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+			continue;
+		if (fchown(fd, uid, gid) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS && errno != EBADF)
+			JR_DIE(JR_ST_USER, "fchown", "stdio fd %d to %u:%u", fd, uid, gid);
+	}
+}
+
 void jr_user_and_caps(void)
 {
 	struct jr_plan *p = &jr.plan;
@@ -325,6 +341,7 @@ void jr_user_and_caps(void)
 	}
 	if (p->has_user) {
 		jr_set_stage(JR_ST_USER);
+		fix_stdio_owner(p->uid, p->gid);
 		if (setgroups(p->n_groups, p->groups) < 0 && !(errno == EPERM && p->n_groups == 0 && setgroups_denied()))
 			JR_DIE(JR_ST_USER, "setgroups", "%zu groups", p->n_groups);
 		if (setresgid(p->gid, p->gid, p->gid) < 0)

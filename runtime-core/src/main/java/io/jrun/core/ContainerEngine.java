@@ -91,6 +91,12 @@ public final class ContainerEngine {
         try (StateStore.Lock lock = store.lock(r.id())) {
             Path fifo = dir.resolve(StateStore.EXEC_FIFO);
             sys().mkfifo(fifo.toString(), 0622);
+            // mkfifo(3) is cut by the umask; the init opens the fifo as the container user, so it must be 0622.
+            try {
+                Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
+            } catch (IOException e) {
+                throw new JrunException("chmod " + fifo + ": " + e.getMessage(), e);
+            }
 
             CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup());
             ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),

@@ -93,12 +93,16 @@ public final class CgroupV1Manager extends CgroupManagerBase {
      * So each level from the hierarchy root down gets its parent's values when it has none, as runc does.
      */
     private void createCpuset(Path leaf) {
-        Path root = leaf;
-        while (root.getParent() != null && fs.exists(root.getParent().resolve("cpuset.cpus"))) {
-            root = root.getParent();
+        // The hierarchy root is the topmost ancestor with cpuset.cpus; levels below it may not exist yet, or
+        // exist unpopulated (created by someone else), so every level is checked on the way down.
+        Path root = null;
+        for (Path p = leaf.getParent(); p != null; p = p.getParent()) {
+            if (fs.exists(p.resolve("cpuset.cpus"))) {
+                root = p;
+            }
         }
-        if (root.equals(leaf)) {
-            root = leaf.getParent() == null ? leaf : leaf.getParent(); // hierarchy not there yet (tests)
+        if (root == null) {
+            return; // no cpuset files above: create() makes the directory like any other
         }
         Path cur = root;
         for (Path name : root.relativize(leaf)) {

@@ -18,7 +18,7 @@ final class CgroupTestTree {
     private CgroupTestTree() {}
 
     /** Records "relative/path=value" for every write; optional hooks run after a write to a file name. */
-    static final class RecordingFs implements CgroupFs {
+    static class RecordingFs implements CgroupFs {
         final Path base;
         final List<String> writes = new ArrayList<>();
         final Map<String, BiConsumer<Path, String>> hooks = new LinkedHashMap<>();
@@ -153,7 +153,14 @@ final class CgroupTestTree {
         file(unified, "cgroup.controllers", "hugetlb");
         file(unified, "cgroup.subtree_control", "");
         file(unified, "cgroup.procs", "");
-        dirs.put("unified", unified.resolve(cg.substring(1)));
+        Path u = unified;
+        for (Path part : Path.of(cg.substring(1))) {
+            u = u.resolve(part.toString());
+            file(u, "cgroup.controllers", "hugetlb");
+            file(u, "cgroup.subtree_control", "");
+            file(u, "cgroup.procs", "");
+        }
+        dirs.put("unified", u);
         return dirs;
     }
 

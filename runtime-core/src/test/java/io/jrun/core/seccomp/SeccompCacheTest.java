@@ -1,0 +1,89 @@
+package io.jrun.core.seccomp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jrun.core.spec.Spec;
+import io.jrun.seccomp.Arch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SeccompCacheTest {
+    @TempDir
+    Path tmp;
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void storesAndReusesPrograms() throws Exception {
+        Path dir = tmp.resolve("seccomp-cache");
+        SeccompCache cache = new SeccompCache(dir);
+        Spec.Seccomp s = SeccompProfiles.defaultFor(Set.of(), Arch.X86_64);
+        CompiledFilter a = cache.getOrCompile(s, Arch.X86_64, "6.18.0");
+        List<Path> stored = files(dir);
+        assertEquals(1, stored.size());
+        assertTrue(stored.getFirst().getFileName().toString().matches("[0-9a-f]{64}\\.bpf"));
+        // a planted program under the same key is what comes back: proof the cache is read
+        CompiledFilter other = SeccompCompiler.compile(new Spec.Seccomp("SCMP_ACT_ALLOW", null, null, null, null, null, List.of()), Arch.X86_64);
+        byte[] planted = Files.readAllBytes(stored.getFirst());
+        byte[] fake = new byte[12 + other.program().length];
+        System.arraycopy(planted, 0, fake, 0, 4);
+        fake[8] = (byte) other.instructionCount();
+        System.arraycopy(other.program(), 0, fake, 12, other.program().length);
+        Files.write(stored.getFirst(), fake);
+        assertArrayEquals(other.program(), cache.getOrCompile(s, Arch.X86_64, "6.18.0").program());
+        // restore a real entry and check a round trip
+        Files.delete(stored.getFirst());
+        CompiledFilter b = cache.getOrCompile(s, Arch.X86_64, "6.18.0");
+        CompiledFilter c = cache.getOrCompile(s, Arch.X86_64, "6.18.0");
+        assertArrayEquals(a.program(), b.program());
+        assertArrayEquals(a.program(), c.program());
+        assertEquals(a.flags(), c.flags());
+        assertEquals(0, files(dir).stream().filter(p -> p.getFileName().toString().startsWith(".tmp")).count(), "no temp files left");
+    }
+
+    @Test
+    void damagedEntriesAreRecompiled() throws Exception {
+        Path dir = tmp.resolve("c");
+        SeccompCache cache = new SeccompCache(dir);
+        Spec.Seccomp s = SeccompProfiles.defaultFor(Set.of(), Arch.X86_64);
+        CompiledFilter a = cache.getOrCompile(s, Arch.X86_64, "k");
+        Path f = files(dir).getFirst();
+        Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13});
+        assertArrayEquals(a.program(), cache.getOrCompile(s, Arch.X86_64, "k").program());
+    }
+
+    @Test
+    void keyCoversProfileArchAndKernel() {
+        Spec.Seccomp s = SeccompProfiles.defaultFor(Set.of(), Arch.X86_64);
+        Spec.Seccomp t = SeccompProfiles.defaultFor(Set.of("CAP_SYS_ADMIN"), Arch.X86_64);
+        String k = SeccompCache.key(s, Arch.X86_64, "6.1");
+        assertEquals(k, SeccompCache.key(SeccompProfiles.defaultFor(Set.of(), Arch.X86_64), Arch.X86_64, "6.1"));
+        assertNotEquals(k, SeccompCache.key(t, Arch.X86_64, "6.1"));
+        assertNotEquals(k, SeccompCache.key(s, Arch.AARCH64, "6.1"));
+        assertNotEquals(k, SeccompCache.key(s, Arch.X86_64, "6.2"));
+        // length-prefixed strings: moving a character between fields changes the key
+        Spec.Seccomp u = new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of("ab", "c"), null, null, null, List.of());
+        Spec.Seccomp v = new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of("a", "bc"), null, null, null, List.of());
+        assertNotEquals(SeccompCache.key(u, Arch.X86_64, ""), SeccompCache.key(v, Arch.X86_64, ""));
+    }
+
+    @Test
+    void unwritableDirectoryStillCompiles() throws Exception {
+        Path file = tmp.resolve("not-a-dir");
+        Files.writeString(file, "x");
+        CompiledFilter f = new SeccompCache(file.resolve("sub")).getOrCompile(SeccompProfiles.defaultFor(Set.of(), Arch.X86_64), Arch.X86_64, "k");
+        assertTrue(f.instructionCount() > 0);
+    }
+}
