@@ -15,7 +15,7 @@ PY
 mkdir -p "$work/root"
 cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$BINDIR/jrun")
 # Same flags as the launcher: the cache is only used when they match.
-"$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx64m -XX:-UsePerfData \
+"$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx64m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
   -XX:AOTCacheOutput="$LIBDIR/jrun.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
   -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" </dev/null >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$work/root" delete --force train >/dev/null 2>&1 || true

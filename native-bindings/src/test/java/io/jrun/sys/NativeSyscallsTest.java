@@ -107,6 +107,14 @@ class NativeSyscallsTest {
         return table;
     }
 
+    private static void awaitExec(int pid, String argv0) throws IOException {
+        long deadline = System.nanoTime() + TIMEOUT * 1_000_000L;
+        while (!Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith(argv0 + "\0")) {
+            assertTrue(System.nanoTime() < deadline, "no exec of " + argv0);
+            Thread.onSpinWait();
+        }
+    }
+
     private static String link(int fd) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     }
@@ -242,6 +250,7 @@ class NativeSyscallsTest {
         int pid = spawn(new String[] {"sh", "-c", "echo \"hi $_JRUN_CTL_FD $#\" >&3; exec sleep 60"},
                 new String[] {"_JRUN_CTL_FD=3"}, 0, ctl[1]);
         assertArrayEquals("hi 3 0\n".getBytes(UTF_8), sys.recvPacket(ctl[0], 100, TIMEOUT, null));
+        awaitExec(pid, "sleep"); // the shell's own temporary fds (it saves fd 1 around `>&3`) are gone by then
 
         Map<Integer, String> table = fdTable(pid);
         assertEquals(List.of(0, 1, 2, 3), List.copyOf(table.keySet()), table.toString());
@@ -309,7 +318,8 @@ class NativeSyscallsTest {
         int[] ctl = pair();
         int pid = spawn(new String[] {"sh", "-c", "read x <&3; exit 7"}, new String[0], 0, ctl[1]);
         assertArrayEquals(new int[] {0, 0}, sys.waitpid(pid, WaitStatus.WNOHANG));
-        sys.sendPacket(ctl[0], "go\n".getBytes(UTF_8), null);
+        // the shell's read takes one byte per read(2), and on SEQPACKET that consumes the whole packet
+        sys.sendPacket(ctl[0], "\n".getBytes(UTF_8), null);
         int status = waitExit(pid);
         assertTrue(WaitStatus.exited(status));
         assertEquals(7, WaitStatus.exitStatus(status));

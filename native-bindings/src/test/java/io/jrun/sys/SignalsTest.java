@@ -15,7 +15,7 @@ class SignalsTest {
         "9, 9", "KILL, 9", "kill, 9", "SIGKILL, 9", "sigkill, 9", "SigTerm, 15", "TERM, 15", "15, 15",
         "HUP, 1", "SIGSYS, 31", "STKFLT, 16", "IOT, 6", "CLD, 17", "POLL, 29", "IO, 29", "PWR, 30", "WINCH, 28",
         "RTMIN, 34", "SIGRTMIN, 34", "rtmin+3, 37", "RTMIN+15, 49", "RTMAX-14, 50", "RTMAX-2, 62",
-        "sigrtmax-1, 63", "RTMAX, 64", "64, 64", "1, 1", "+9, 9",
+        "sigrtmax-1, 63", "RTMAX, 64", "64, 64", "1, 1", "+9, 9", "32, 32", "33, 33",
     })
     void parses(String raw, int expected) {
         assertEquals(expected, Signals.parse(raw));
@@ -23,7 +23,7 @@ class SignalsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "FOO", "", "SIG", "0", "65", "-9", "32", "RTMIN+16", "RTMAX-15", "RTMIN+0", "RTMAX+1", "SIGSIGKILL",
+        "FOO", "", "SIG", "0", "65", "-9", "SIG32", "RTMIN+16", "RTMAX-15", "RTMIN+0", "RTMAX+1", "SIGSIGKILL",
         " KILL", "KILL ", "9x", "99999999999", "\u0669", "SIGRTMIN+", "+",
     })
     void rejects(String raw) {

@@ -55,11 +55,10 @@ final class Args {
 
     /** The i-th positional value, or null. */
     static String pos(ParseResult r, int i) {
-        var list = r.matchedPositionals();
         int seen = 0;
-        for (var p : list) {
-            for (Object v : p.getValue() instanceof String[] a ? java.util.Arrays.asList(a) : java.util.List.of(p.getValue())) {
-                if (seen++ == i) return (String) v;
+        for (PositionalParamSpec p : r.matchedPositionals()) {
+            for (String v : p.stringValues()) {
+                if (seen++ == i) return v;
             }
         }
         return null;

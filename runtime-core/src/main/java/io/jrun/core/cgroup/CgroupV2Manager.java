@@ -56,7 +56,7 @@ public final class CgroupV2Manager extends CgroupManagerBase {
 
     @Override
     public boolean exists() {
-        return fs.exists(dir.resolve("cgroup.procs")) || fs.exists(dir);
+        return fs.exists(dir);
     }
 
     /** The mount root; for a manager loaded from state, the highest ancestor that is still a cgroup. */
