@@ -3,13 +3,13 @@
 set -euo pipefail
 : "${JAVA:?}" "${LIBDIR:?}" "${BINDIR:?}"
 work=$(mktemp -d /tmp/jrun-aot.XXXXXX)
-trap 'rm -rf "$work"; rmdir /sys/fs/cgroup/*/jrun-aot/* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true' EXIT
+trap 'rm -rf "$work"; rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true' EXIT
 rm -f "$LIBDIR/jrun.aot"
 JRUN="$BINDIR/jrun" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
 python3 - "$work/bundle/config.json" <<'PY'
 import json, sys
 p = sys.argv[1]; c = json.load(open(p))
-c["linux"]["cgroupsPath"] = "/jrun-aot/train"
+c["linux"]["cgroupsPath"] = "/jrun-aot/train-%d" % __import__("os").getpid()
 json.dump(c, open(p, "w"), indent=2)
 PY
 mkdir -p "$work/root"
@@ -17,7 +17,7 @@ cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$BINDIR/jrun")
 # Same flags as the launcher: the cache is only used when they match.
 "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx64m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
   -XX:AOTCacheOutput="$LIBDIR/jrun.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
-  -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" </dev/null >/dev/null 2>&1 || true
+  -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" </dev/null >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$work/root" delete --force train >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$work/root" delete --force train2 >/dev/null 2>&1 || true
 if [ -f "$LIBDIR/jrun.aot" ]; then echo "AOT cache: $LIBDIR/jrun.aot ($(du -h "$LIBDIR/jrun.aot" | cut -f1))"; else echo "AOT cache: training produced none (jrun still works, slower)"; fi

@@ -206,6 +206,8 @@ int main(int argc, char **argv)
 		jr_pivot_root();
 		jr_sysctls();
 		jr_hostname();
+		/* create a missing cwd while the root is still writable (root.readonly comes next) */
+		jr_setup_cwd(0);
 		jr_mask_and_readonly_paths();
 		jr_root_readonly();
 	} else {

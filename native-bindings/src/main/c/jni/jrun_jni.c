@@ -116,6 +116,23 @@ static int64_t monotonic_millis(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * glibc's sigfillset/sigaddset leave out the two signals it reserves for itself (32 and 33, below SIGRTMIN),
+ * and its posix_spawn sets every handled signal outside the "default" set to SIG_IGN in the child. The JVM's
+ * glibc handles 32 and 33, so without this the helper, and through it the container process, would start with
+ * them ignored: an ignored disposition survives execve. Setting the bits directly makes posix_spawn reset
+ * them to SIG_DFL like every other signal.
+ */
+static void add_libc_internal_signals(sigset_t *set) {
+#if defined(__GLIBC__)
+    unsigned long *words = (unsigned long *)set;
+    const int bits = 8 * (int)sizeof(unsigned long);
+    for (int sig = 32; sig <= 33; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+#else
+    (void)set;
+#endif
+}
+
 /* ---- natives ---------------------------------------------------------------------------------------- */
 
 static jintArray n_socketpairSeqpacket(JNIEnv *env, jobject self) {
@@ -202,6 +219,7 @@ static jint n_spawn(JNIEnv *env, jobject self, jbyteArray jpath, jobjectArray ja
     sigset_t empty, all;
     sigemptyset(&empty);
     sigfillset(&all); /* SIGKILL/SIGSTOP included: glibc skips what cannot be changed */
+    add_libc_internal_signals(&all);
     if ((rc = posix_spawnattr_setsigmask(&attr, &empty)) != 0 ||
         (rc = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
         (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0) {

@@ -62,8 +62,27 @@ class LifecycleIT extends ItBase {
 
     @Test
     void runReportsDeathBySignalAs128PlusSignal() throws Exception {
-        Path b = bundle("sig", List.of("sh", "-c", "kill -9 $$"));
-        assertEquals(137, jrun.run("run", "--bundle", b.toString(), "sig").code());
+        // A pid-namespace init ignores SIGKILL from inside its namespace, so the kill comes from outside.
+        Path b = bundle("sig", List.of("sleep", "1000"));
+        Process run = new ProcessBuilder(Jrun.BIN, "--root", jrun.root.toString(), "run", "--bundle", b.toString(), "sig")
+                .redirectErrorStream(true).start();
+        assertTrue(waitFor(() -> jrun.run("state", "sig").out().contains("\"running\"")), "container running");
+        ok("kill", "sig", "9");
+        assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(137, run.exitValue());
+    }
+
+    @Test
+    void runForwardsSignalsToTheContainer() throws Exception {
+        Path b = bundle("fwd", List.of("sh", "-c", "trap 'echo got TERM; exit 7' TERM; while true; do sleep 0.1; done"));
+        Process run = new ProcessBuilder(Jrun.BIN, "--root", jrun.root.toString(), "run", "--bundle", b.toString(), "fwd")
+                .redirectErrorStream(true).start();
+        assertTrue(waitFor(() -> jrun.run("state", "fwd").out().contains("\"running\"")), "container running");
+        Thread.sleep(300);
+        run.toHandle().destroy(); // SIGTERM to jrun, forwarded to the init
+        assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(7, run.exitValue());
+        assertTrue(new String(run.getInputStream().readAllBytes()).contains("got TERM"));
     }
 
     @Test

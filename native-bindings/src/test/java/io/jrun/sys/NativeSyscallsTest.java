@@ -107,6 +107,10 @@ class NativeSyscallsTest {
         return table;
     }
 
+    /**
+     * posix_spawn returns once the child's execve has replaced its memory, slightly before the kernel has
+     * closed its CLOEXEC fds and laid out argv/env; /proc/PID/cmdline turning into the new argv marks the end.
+     */
     private static void awaitExec(int pid, String argv0) throws IOException {
         long deadline = System.nanoTime() + TIMEOUT * 1_000_000L;
         while (!Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith(argv0 + "\0")) {
@@ -258,8 +262,6 @@ class NativeSyscallsTest {
         assertEquals(link(0), table.get(0));
         assertEquals("0000000000000000", statusField(pid, "SigBlk"));
         assertEquals("0000000000000000", statusField(pid, "SigIgn"));
-        String environ = Files.readString(Path.of("/proc/" + pid + "/environ"));
-        assertEquals("_JRUN_CTL_FD=3\0", environ);
 
         sys.kill(pid, Signals.SIGTERM);
         int status = waitExit(pid);
@@ -272,7 +274,10 @@ class NativeSyscallsTest {
         int[] ctl = pair();
         // Make sure 3 and 4 hold known, inheritable things: the child must see them at the same numbers.
         Map<Integer, String> self = fdTable(sys.getpid());
-        int pid = spawn(new String[] {"/bin/sleep", "60"}, new String[0], 2, ctl[1]);
+        int pid = spawn(new String[] {"/bin/sleep", "60"}, new String[] {"_JRUN_CTL_FD=5"}, 2, ctl[1]);
+        awaitExec(pid, "/bin/sleep");
+        // exactly the given environment, nothing from the JVM's
+        assertEquals("_JRUN_CTL_FD=5\0", Files.readString(Path.of("/proc/" + pid + "/environ")));
         Map<Integer, String> child = fdTable(pid);
         assertTrue(child.keySet().stream().allMatch(fd -> fd <= 5), child.toString());
         assertEquals(link(ctl[1]), child.get(5));
@@ -290,6 +295,7 @@ class NativeSyscallsTest {
         int target = ctl[1];
         assertTrue(target > 3);
         int pid = spawn(new String[] {"/bin/sleep", "60"}, new String[0], target - 3, target);
+        awaitExec(pid, "/bin/sleep");
         Map<Integer, String> child = fdTable(pid);
         assertEquals(link(target), child.get(target), child.toString());
         assertTrue(child.keySet().stream().allMatch(fd -> fd <= target), child.toString());
