@@ -11,6 +11,8 @@ PREFIX ?= /usr/local
 LIBDIR := $(PREFIX)/lib/jrun
 BINDIR := $(PREFIX)/bin
 MVN := mvn -B -q -ntp
+# Test runs keep Maven's normal output: Surefire's "Tests run:" summaries are what CI reads.
+MVN_TEST := mvn -B -ntp
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Debian packages the build, the tests and the benchmark need.
 DEB_PACKAGES := gcc make maven libc6-dev linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps
@@ -46,10 +48,10 @@ demo: install
 	bash packaging/demo.sh
 
 unit-test: deps
-	$(MVN) -Djrun.commit=$(COMMIT) -DskipITs=true install
+	$(MVN_TEST) -Djrun.commit=$(COMMIT) -DskipITs=true test
 
 it: install
-	$(MVN) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test
 
 test: unit-test it
 

@@ -161,15 +161,6 @@ public final class SeccompCompiler {
         Group(int audit) { this.audit = audit; }
     }
 
-    /**
-     * Kernel precedence of actions (kernel/seccomp.c compares ACTION_ONLY as s32: KILL_PROCESS < KILL_THREAD <
-     * TRAP < ERRNO < USER_NOTIF < TRACE < LOG < ALLOW). Among the rules of one syscall whose conditions match,
-     * the most restrictive action wins, like the kernel does between stacked filters; ties go to the
-     * earlier rule. Deterministic, and independent of rule order for differing actions, as libseccomp is.
-     */
-    static final Comparator<Entry> PRECEDENCE =
-            Comparator.<Entry>comparingInt(e -> e.ret() & 0xffff_0000).thenComparingInt(Entry::order);
-
     private static List<Arch> abis(Spec.Seccomp s, Arch host) {
         // libseccomp always includes the native ABI (seccomp_init adds it); others only when listed
         List<Arch> out = new ArrayList<>(List.of(host));
@@ -254,19 +245,17 @@ public final class SeccompCompiler {
         out.add(new Range(start, leaf));
     }
 
+    /**
+     * Several rules for one syscall, as libseccomp 2.5 resolves them (checked against it in the tests): an
+     * unconditional rule decides the syscall whatever conditional rules say, and the first unconditional
+     * rule in spec order wins (podman's profile relies on this: setns is both allowed and denied). Otherwise
+     * the conditional rules are tried in spec order and the first whose conditions all hold decides.
+     */
     private static Leaf leaf(List<Entry> es, int defaultRet) {
-        if (es.isEmpty()) return new RetLeaf(defaultRet);
-        List<Entry> sorted = new ArrayList<>(es);
-        sorted.sort(PRECEDENCE);
-        List<Entry> tried = new ArrayList<>();
-        for (Entry e : sorted) {
-            if (e.conds().isEmpty()) {
-                // unconditional: it decides whenever no more restrictive rule matched; later ones are dead
-                return tried.isEmpty() ? new RetLeaf(e.ret()) : new BlockLeaf(tried, e.ret());
-            }
-            tried.add(e);
+        for (Entry e : es) {
+            if (e.conds().isEmpty()) return new RetLeaf(e.ret());
         }
-        return new BlockLeaf(tried, defaultRet);
+        return es.isEmpty() ? new RetLeaf(defaultRet) : new BlockLeaf(List.copyOf(es), defaultRet);
     }
 
     // ----------------------------------------------------------------------------------------- validation

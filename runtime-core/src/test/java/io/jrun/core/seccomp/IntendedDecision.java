@@ -60,8 +60,7 @@ final class IntendedDecision {
         if (abi == null || !abis.contains(abi)) return SeccompCompiler.BAD_ARCH_RET;
         boolean mentioned = false;
         long max = -1;
-        int best = 0;
-        int bestOrder = -1;
+        Integer firstUnconditional = null, firstMatch = null;
         List<Spec.SyscallRule> rules = s.syscalls() == null ? List.of() : s.syscalls();
         for (int i = 0; i < rules.size(); i++) {
             Spec.SyscallRule r = rules.get(i);
@@ -75,14 +74,13 @@ final class IntendedDecision {
             if (!hit) continue;
             mentioned = true;
             int rr = ret(r.action(), r.errnoRet());
-            if (rr == defaultRet || !allMatch(r.args(), args)) continue;
-            // most restrictive wins (signed compare of the action part), first rule on ties
-            if (bestOrder < 0 || (rr & 0xffff0000) < (best & 0xffff0000)) {
-                best = rr;
-                bestOrder = i;
-            }
+            if (rr == defaultRet) continue; // repeats the default: dropped
+            // an unconditional rule beats every conditional one; otherwise the first matching rule decides
+            if ((r.args() == null || r.args().isEmpty()) && firstUnconditional == null) firstUnconditional = rr;
+            if (firstMatch == null && allMatch(r.args(), args)) firstMatch = rr;
         }
-        if (bestOrder >= 0) return best;
+        if (firstUnconditional != null) return firstUnconditional;
+        if (firstMatch != null) return firstMatch;
         if (mentioned) return defaultRet;
         int act = defaultRet & 0xffff0000;
         boolean stub = act != ALLOW && act != LOG && act != TRACE && defaultRet != (ERRNO | 38);

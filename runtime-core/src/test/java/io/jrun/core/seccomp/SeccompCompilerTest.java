@@ -238,15 +238,22 @@ class SeccompCompilerTest {
     }
 
     @Test
-    void severalRulesForOneSyscallMostRestrictiveWins() {
+    void severalRulesForOneSyscall() {
+        // conditional rules: first match in spec order
         Spec.Seccomp s = profile("SCMP_ACT_ALLOW", null, X86_ALL,
                 rule("SCMP_ACT_ERRNO", 5L, List.of("read"), new Spec.SyscallArg(0, 3, 0, "SCMP_CMP_EQ")),
                 rule("SCMP_ACT_KILL_PROCESS", null, List.of("read"), new Spec.SyscallArg(0, 3, 0, "SCMP_CMP_GE"), new Spec.SyscallArg(1, 10, 0, "SCMP_CMP_LT")),
-                rule("SCMP_ACT_LOG", null, List.of("read")));
+                rule("SCMP_ACT_ALLOW", null, List.of("read")), // repeats the default: dropped
+                rule("SCMP_ACT_TRAP", null, List.of("write"), new Spec.SyscallArg(0, 1, 0, "SCMP_CMP_EQ")),
+                rule("SCMP_ACT_LOG", null, List.of("write")),
+                rule("SCMP_ACT_ERRNO", 9L, List.of("write")));
         CompiledFilter f = assertAgrees(s, Arch.X86_64, 7);
-        assertEquals(KILL_PROCESS, run(f, AUDIT_X86_64, 0, 3, 9));
-        assertEquals(ERRNO | 5, run(f, AUDIT_X86_64, 0, 3, 10));
-        assertEquals(IntendedDecision.LOG, run(f, AUDIT_X86_64, 0, 2, 0));
+        assertEquals(ERRNO | 5, run(f, AUDIT_X86_64, 0, 3, 9));
+        assertEquals(KILL_PROCESS, run(f, AUDIT_X86_64, 0, 4, 9));
+        assertEquals(ALLOW, run(f, AUDIT_X86_64, 0, 4, 10));
+        // an unconditional rule decides, whatever the conditional ones say; the first of them wins
+        assertEquals(IntendedDecision.LOG, run(f, AUDIT_X86_64, 1, 1));
+        assertEquals(IntendedDecision.LOG, run(f, AUDIT_X86_64, 1, 2));
     }
 
     @Test
