@@ -1,0 +1,93 @@
+package io.jrun.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jrun.core.JrunException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+    @TempDir
+    Path tmp;
+
+    private static ContainerState sample(String id) {
+        return new ContainerState("1.2.0", id, 42, 12345L, "/b", "/b/rootfs", "2026-11-22T00:00:00Z", "",
+                Map.of("k", "v \"quoted\""), Map.of("memory", "/sys/fs/cgroup/memory/x"), true, "0.1.0");
+    }
+
+    @Test
+    void rootIsCreatedPrivate() throws Exception {
+        StateStore s = new StateStore(tmp.resolve("a/root"));
+        s.ensureRoot();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.root())));
+    }
+
+    @Test
+    void claimIsExclusive() {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("c1");
+        JrunException e = assertThrows(JrunException.class, () -> s.claim("c1"));
+        assertEquals("container with id c1 already exists", e.getMessage());
+    }
+
+    @Test
+    void saveLoadRoundTrip() {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("c1");
+        ContainerState st = sample("c1");
+        s.save(st);
+        assertEquals(st, s.load("c1"));
+        assertTrue(s.exists("c1"));
+        assertFalse(Files.exists(s.dir("c1").resolve("state.json.tmp")), "temp file renamed away");
+    }
+
+    @Test
+    void missingContainerHasRuncWording() {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        assertEquals("container does not exist", assertThrows(JrunException.class, () -> s.load("nope")).getMessage());
+        assertEquals("container does not exist", assertThrows(JrunException.class, () -> s.lock("nope")).getMessage());
+    }
+
+    @Test
+    void idsListsOnlyContainersWithState() throws Exception {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("b");
+        s.save(sample("b"));
+        s.claim("a");
+        s.save(sample("a"));
+        s.claim("half"); // claimed, never saved: not a container yet
+        Files.createDirectories(s.root().resolve("junk"));
+        assertEquals(List.of("a", "b"), s.ids());
+    }
+
+    @Test
+    void removeDeletesEverythingAndToleratesMissing() throws Exception {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("c1");
+        s.save(sample("c1"));
+        Files.writeString(s.dir("c1").resolve("exec.fifo"), "");
+        try (StateStore.Lock l = s.lock("c1")) {
+            assertTrue(l.lock().isValid());
+        }
+        s.remove("c1");
+        assertFalse(Files.exists(s.dir("c1")));
+        s.remove("c1");
+    }
+
+    @Test
+    void corruptStateIsReportedWithThePath() throws Exception {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("c1");
+        Files.writeString(s.dir("c1").resolve("state.json"), "{not json");
+        JrunException e = assertThrows(JrunException.class, () -> s.load("c1"));
+        assertTrue(e.getMessage().contains("state.json: corrupt state file"), e.getMessage());
+    }
+}
