@@ -412,10 +412,20 @@ void jr_pivot_root(void)
 		if (chroot(".") < 0)
 			JR_DIE(JR_ST_ROOTFS, "chroot", "%s", p->rootfs);
 	} else {
+		/* an fd on the old root: after the pivot the only handle that names the old root mount itself */
+		int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (old_root < 0)
+			JR_DIE(JR_ST_ROOTFS, "open", "/");
 		/* pivot_root(".", ".") stacks the old root on top of the new one (pivot_root(2) NOTES), so
 		 * no directory inside the rootfs is needed to park it, and one detach removes it. */
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			JR_DIE(JR_ST_ROOTFS, "pivot_root", "%s", p->rootfs);
+		/* Our cwd is still the new root's mount, which lies *under* the stacked old root: a plain
+		 * mount(".") would hit the new root and turn every container mount rslave (dropping e.g. an
+		 * "rshared" bind's peer group). Step onto the old root mount through the fd first. */
+		if (fchdir(old_root) < 0)
+			JR_DIE(JR_ST_ROOTFS, "fchdir", "old root");
+		close(old_root);
 		/* slave first, or the detach would propagate unmounts to the host's peer mounts */
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			JR_DIE(JR_ST_ROOTFS, "mount", "old root rslave");
@@ -424,6 +434,12 @@ void jr_pivot_root(void)
 	}
 	if (chdir("/") < 0)
 		JR_DIE(JR_ST_ROOTFS, "chdir", "/");
+	/* The rootfs bind was made from a parent we had to make private (pivot_root(2) refuses shared
+	 * parents), so it does not carry the requested shared propagation yet. Apply linux.rootfsPropagation
+	 * to the container's / now (config-linux.md "Rootfs Mount Propagation"); private is already so. */
+	if (p->has_propagation && (p->rootfs_propagation & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE)) &&
+	    mount(NULL, "/", NULL, p->rootfs_propagation, NULL) < 0)
+		JR_DIE(JR_ST_ROOTFS, "mount", "/ propagation 0x%llx", (unsigned long long)p->rootfs_propagation);
 	close(jr.root_fd);
 	jr.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (jr.root_fd < 0)
