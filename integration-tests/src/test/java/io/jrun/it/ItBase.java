@@ -43,7 +43,15 @@ abstract class ItBase {
             }
         }
         removeCgroups(cgroupParent);
-        removeCgroups("/jrun-test");
+        // Only the shared parent itself, and only once empty: a concurrent run's cgroups below it stay.
+        for (String h : new String[] {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
+                "systemd", "unified", ""}) {
+            try {
+                Files.deleteIfExists(Path.of("/sys/fs/cgroup", h, "jrun-test"));
+            } catch (IOException e) {
+                // not empty (another run's containers) or not a cgroup hierarchy
+            }
+        }
         deleteTree(work);
     }
 
