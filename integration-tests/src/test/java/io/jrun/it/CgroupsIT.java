@@ -164,8 +164,9 @@ class CgroupsIT extends ItBase {
     }
 
     @Test
-    void deleteForceRemovesTheCgroupAfterKillingEverything() throws Exception {
+    void deleteForceOfAPausedContainerKillsEverythingAndRemovesTheCgroup() throws Exception {
         List<Integer> pids = forking("df");
+        ok("pause", "df"); // frozen tasks must die too
         ok("delete", "--force", "df");
         for (int p : pids) assertTrue(waitGone(p), "still alive: " + p);
         for (String h : hierarchies()) assertFalse(Files.exists(cg(h, "df")), () -> "left behind in " + h);
