@@ -44,12 +44,33 @@ final class Jrun {
         return exec(cwd, cmd);
     }
 
+    /** Runs with {@code stdin} as the runtime's standard input (e.g. `update --resources -`). */
+    Result runWithInput(String stdin, String... args) {
+        try {
+            Path in = Files.createTempFile("jrun-it", ".in");
+            Files.writeString(in, stdin);
+            List<String> cmd = new ArrayList<>(List.of(BIN, "--root", root.toString()));
+            cmd.addAll(List.of(args));
+            try {
+                return exec(null, cmd, in);
+            } finally {
+                Files.deleteIfExists(in);
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static Result exec(Path cwd, List<String> cmd) {
+        return exec(cwd, cmd, Path.of("/dev/null"));
+    }
+
+    static Result exec(Path cwd, List<String> cmd, Path stdin) {
         try {
             Path out = Files.createTempFile("jrun-it", ".out");
             Path err = Files.createTempFile("jrun-it", ".err");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
             if (cwd != null) pb.directory(cwd.toFile());
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

@@ -20,11 +20,7 @@ public final class Main {
             new Commands.Create(), new Commands.Start(), new Commands.Run(), new Commands.State(),
             new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
             new FeaturesCommand(), new NotYet("exec", "execute new process inside the container"),
-            new NotYet("ps", "ps displays the processes running inside a container"),
-            new NotYet("pause", "pause suspends all processes inside the container"),
-            new NotYet("resume", "resumes all processes that have been previously paused"),
-            new NotYet("update", "update container resource constraints"),
-            new NotYet("events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics"),
+            new PsCommand(), new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
             new NotYet("checkpoint", "checkpoint a running container"),
             new NotYet("restore", "restore a container from a previous checkpoint"));
 

@@ -98,7 +98,8 @@ public final class ContainerEngine {
                 throw new JrunException("chmod " + fifo + ": " + e.getMessage(), e);
             }
 
-            CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup());
+            CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup())
+                    .withLinuxDevices(spec.linux().devices());
             ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
                     rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
                     Version.version());
@@ -107,7 +108,10 @@ public final class ContainerEngine {
             store.save(st);
             cg.create();
             undo.push(() -> destroyCgroup(cg));
-            if (spec.linux().resources() != null) cg.apply(spec.linux().resources());
+            // Applied even without linux.resources: the device cgroup's default rules (deny all, allow the
+            // standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the kernel
+            // refuses fails create here, naming the field; the undo stack removes the cgroup and state dir.
+            cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
 
             PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, r.consoleSocket(),
                     r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root()));

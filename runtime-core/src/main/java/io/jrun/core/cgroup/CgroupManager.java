@@ -34,6 +34,13 @@ public interface CgroupManager {
     /** Whether the cgroup's directory still exists (v1: any of its directories). */
     boolean exists();
 
+    /**
+     * A copy that knows the container's {@code linux.devices}: the default device rules (DefaultDevices) whose
+     * node path the client also lists there are left out, so each node is allowed once, by the client's own
+     * rule (runc de-duplicates the same way). Call before {@link #apply}.
+     */
+    CgroupManager withLinuxDevices(List<Spec.Device> linuxDevices);
+
     /** Creates the directories (v2: and enables the controllers in every ancestor's cgroup.subtree_control). */
     void create();
 

@@ -55,6 +55,21 @@ public final class SpecReader {
         return new SpecReader(name).bindProcessRoot(JsonTree.parse(load(file, name), name));
     }
 
+    /**
+     * Reads a LinuxResources object (config-linux.md "Control groups") as {@code jrun update --resources FILE}
+     * takes it: the whole document is the object that config.json holds at linux.resources.
+     */
+    public static Spec.Resources readResources(Path file) {
+        String name = displayName(file);
+        return parseResources(load(file, name), name);
+    }
+
+    /** {@link #readResources} on bytes already read (stdin for {@code --resources -}). */
+    public static Spec.Resources parseResources(byte[] json, String name) {
+        SpecReader r = new SpecReader(name);
+        return r.resources(r.asObj(JsonTree.parse(json, name), ""), "");
+    }
+
     /** Parses config.json text; {@code fileName} is what error messages start with. */
     public static Spec parseConfig(String json, String fileName) {
         return new SpecReader(fileName)
