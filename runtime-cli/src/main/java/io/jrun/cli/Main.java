@@ -19,7 +19,7 @@ public final class Main {
     static final List<Subcommand> COMMANDS = List.of(
             new Commands.Create(), new Commands.Start(), new Commands.Run(), new Commands.State(),
             new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
-            new FeaturesCommand(), new NotYet("exec", "execute new process inside the container"),
+            new FeaturesCommand(), new ExecCommand(),
             new NotYet("ps", "ps displays the processes running inside a container"),
             new NotYet("pause", "pause suspends all processes inside the container"),
             new NotYet("resume", "resumes all processes that have been previously paused"),
