@@ -94,7 +94,14 @@ public final class ExecEngine {
             consoleSocket = console.socketPath();
         }
         try {
-            int pid = launch(st, config, p, consoleSocket, r.preserveFds(), -1);
+            int pid;
+            try {
+                pid = launch(st, config, p, consoleSocket, r.preserveFds(), -1);
+            } catch (JrunException e) {
+                // the init may have died while we joined it (a dying pid namespace refuses fork with ENOMEM)
+                if (engine.status(st) == Status.STOPPED) throw new JrunException("cannot exec in a stopped container");
+                throw e;
+            }
             if (r.pidFile() != null) ContainerEngine.writePidFile(r.pidFile(), pid);
             if (r.detach()) return 0;
             return foreground(pid, console);
