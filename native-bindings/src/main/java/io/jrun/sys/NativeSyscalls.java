@@ -138,6 +138,64 @@ public final class NativeSyscalls implements Syscalls {
         return strerror0(errno);
     }
 
+    @Override
+    public int spawnProcess(String path, String[] argv, String[] env, int stdinFd, int controlFd) {
+        if (argv.length == 0) throw einval("posix_spawn", "empty argv");
+        return spawnProcess0(cstring("posix_spawn", path), cstrings("posix_spawn", argv),
+                cstrings("posix_spawn", env), stdinFd, controlFd);
+    }
+
+    @Override
+    public int[] pipe() {
+        return pipe0();
+    }
+
+    @Override
+    public int read(int fd, byte[] buf) {
+        return read0(fd, buf);
+    }
+
+    @Override
+    public void write(int fd, byte[] buf, int off, int len) {
+        if (off < 0 || len < 0 || off + len > buf.length) throw einval("write", "range");
+        write0(fd, buf, off, len);
+    }
+
+    @Override
+    public int unixListen(String path) {
+        return unixListen0(cstring("bind", path));
+    }
+
+    @Override
+    public int acceptFd(int listenFd, int timeoutMillis) {
+        return acceptFd0(listenFd, timeoutMillis);
+    }
+
+    @Override
+    public boolean isatty(int fd) {
+        return isatty0(fd);
+    }
+
+    @Override
+    public byte[] makeRaw(int fd) {
+        return makeRaw0(fd);
+    }
+
+    @Override
+    public void restoreTermios(int fd, byte[] saved) {
+        restoreTermios0(fd, saved);
+    }
+
+    @Override
+    public int[] getWinsize(int fd) {
+        return getWinsize0(fd);
+    }
+
+    @Override
+    public void setWinsize(int fd, int rows, int cols) {
+        setWinsize0(fd, rows, cols);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     /** "syscall path: strerror", the shape runc uses for path errors. */
@@ -194,4 +252,28 @@ public final class NativeSyscalls implements Syscalls {
     private static native int getpid0();
 
     private static native String strerror0(int errno);
+
+    // ---- natives bound by name (tty_jni.c, Java_io_jrun_sys_NativeSyscalls_*) ------------------------------
+
+    private static native int spawnProcess0(byte[] path, byte[][] argv, byte[][] env, int stdinFd, int controlFd);
+
+    private static native int[] pipe0();
+
+    private static native int read0(int fd, byte[] buf);
+
+    private static native void write0(int fd, byte[] buf, int off, int len);
+
+    private static native int unixListen0(byte[] path);
+
+    private static native int acceptFd0(int listenFd, int timeoutMillis);
+
+    private static native boolean isatty0(int fd);
+
+    private static native byte[] makeRaw0(int fd);
+
+    private static native void restoreTermios0(int fd, byte[] saved);
+
+    private static native int[] getWinsize0(int fd);
+
+    private static native void setWinsize0(int fd, int rows, int cols);
 }

@@ -71,4 +71,47 @@ public interface Syscalls {
 
     /** strerror(errno). */
     String strerror(int errno);
+
+    // ---- exec, hooks and terminals (tty_jni.c) ---------------------------------------------------------
+
+    /**
+     * posix_spawn {@code path} with {@code argv} (argv[0] as given, not necessarily the path), {@code env},
+     * stdin = {@code stdinFd} (-1: inherited), stdout/stderr inherited, every other fd closed, empty signal
+     * mask, default dispositions. Used for hooks (config.md "POSIX-platform Hooks"). With {@code controlFd}
+     * >= 0 that fd becomes fd 3 (a jrun-init control socket, protocol layout without preserved fds): hooks
+     * that run inside the container go through the helper with their state JSON on stdin. Returns the pid.
+     */
+    int spawnProcess(String path, String[] argv, String[] env, int stdinFd, int controlFd);
+
+    /** pipe2(O_CLOEXEC): {read end, write end}. */
+    int[] pipe();
+
+    /** read(2) up to buf.length bytes; 0 at EOF (EIO, as a pty master reports a closed slave, is EOF too). */
+    int read(int fd, byte[] buf);
+
+    /** write(2) all of buf[off, off+len), retrying short writes. */
+    void write(int fd, byte[] buf, int off, int len);
+
+    /** A listening AF_UNIX SOCK_STREAM socket bound to {@code path} (CLOEXEC). */
+    int unixListen(String path);
+
+    /**
+     * Accepts one connection on a listening socket (at most {@code timeoutMillis}), receives the single fd it
+     * sends by SCM_RIGHTS (a console socket's pty master), closes the connection and returns the fd.
+     */
+    int acceptFd(int listenFd, int timeoutMillis);
+
+    /** isatty(3). */
+    boolean isatty(int fd);
+
+    /** Puts the terminal on {@code fd} in raw mode; returns the previous settings for {@link #restoreTermios}. */
+    byte[] makeRaw(int fd);
+
+    void restoreTermios(int fd, byte[] saved);
+
+    /** TIOCGWINSZ: {rows, cols}. */
+    int[] getWinsize(int fd);
+
+    /** TIOCSWINSZ. */
+    void setWinsize(int fd, int rows, int cols);
 }

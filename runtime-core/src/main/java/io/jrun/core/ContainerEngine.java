@@ -65,13 +65,24 @@ public final class ContainerEngine {
 
     /** create: everything up to the init blocked on the exec fifo. Returns the init's host pid. */
     public int create(CreateRequest r) {
+        return create(r, false);
+    }
+
+    /** The console jrun serves for a foreground `run` with process.terminal and no --console-socket. */
+    private Console console;
+
+    private int create(CreateRequest r, boolean ownConsole) {
         SpecValidator.validateId(r.id());
         Path bundle = r.bundle().toAbsolutePath().normalize();
         Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
         SpecValidator.validate(spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
         if (spec.process() == null) throw new JrunException("config.json: process: required for create");
-        if (spec.process().terminal() && r.consoleSocket() == null) {
+        String consoleSocket = r.consoleSocket();
+        if (spec.process().terminal() && consoleSocket == null && ownConsole) {
+            console = Console.listen(sys());
+            consoleSocket = console.socketPath();
+        } else if (spec.process().terminal() && consoleSocket == null) {
             throw new JrunException("cannot allocate tty if runc will detach without setting console socket"
                     .replace("runc", "jrun"));
         }
@@ -113,7 +124,7 @@ public final class ContainerEngine {
             // refuses fails create here, naming the field; the undo stack removes the cgroup and state dir.
             cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
 
-            PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, r.consoleSocket(),
+            PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
                     r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root()));
             byte[] plan = PlanBuilder.create(spec, ctx);
 
@@ -127,13 +138,31 @@ public final class ContainerEngine {
                 undo.push(() -> killQuietly(pid));
                 st = st.withPid(pid, startTime(pid));
                 store.save(st);
+                // prestart (deprecated, still sent by docker) and createRuntime: runtime namespace, after the
+                // container's namespaces exist and before its process is set up (docs/hooks.md).
+                if (spec.hooks() != null) {
+                    Path saved = dir.resolve(HOOKS_FILE);
+                    Files.writeString(saved, io.jrun.core.spec.SpecWriter.write(spec));
+                    String state = Hooks.stateJson(st, "creating", pid);
+                    Hooks.run(sys(), "prestart", Hooks.of(spec.hooks().prestart()), state);
+                    Hooks.run(sys(), "createRuntime", Hooks.of(spec.hooks().createRuntime()), state);
+                }
                 h.send(HelperSession.CONTINUE);
                 h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
                 reap(h.helperPid());
             }
+            if (spec.hooks() != null && !Hooks.of(spec.hooks().createContainer()).isEmpty()) {
+                // createContainer: in the container's namespaces; jrun-init runs it as an exec'd process, so
+                // after pivot_root rather than before (docs/hooks.md "Deviations").
+                new ExecEngine(this).runHookInContainer(st, "createContainer", spec.hooks().createContainer(),
+                        Hooks.stateJson(st, "creating", pid));
+            }
             if (r.pidFile() != null) writePidFile(r.pidFile(), pid);
             undo.clear();
             return pid;
+        } catch (IOException e) {
+            rollback(undo);
+            throw new JrunException("save hooks: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             rollback(undo);
             throw e;
@@ -179,7 +208,7 @@ public final class ContainerEngine {
         return sb.toString();
     }
 
-    private static void writePidFile(Path pidFile, int pid) {
+    static void writePidFile(Path pidFile, int pid) {
         // Written to a temp file and renamed, so a client polling for it never reads a partial number.
         Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".jrun-tmp");
         try {
@@ -189,6 +218,15 @@ public final class ContainerEngine {
             throw new JrunException("write pid file " + pidFile + ": " + e.getMessage(), e);
         }
     }
+
+    /** The config (for its hooks) saved at create when it has hooks; null when it has none. */
+    private Spec.Hooks savedHooks(String id) {
+        Path f = store.dir(id).resolve(HOOKS_FILE);
+        if (!Files.exists(f)) return null;
+        return SpecReader.readConfig(f).hooks();
+    }
+
+    static final String HOOKS_FILE = "hooks-config.json";
 
     private static long startTime(int pid) {
         ProcStat.Info info = ProcStat.read(pid);
@@ -265,11 +303,30 @@ public final class ContainerEngine {
                 default -> throw new JrunException("cannot start a container in the " + s.json() + " state");
             }
             Path fifo = store.dir(id).resolve(StateStore.EXEC_FIFO);
+            Spec.Hooks hooks = savedHooks(id);
+            if (hooks != null && !Hooks.of(hooks.startContainer()).isEmpty()) {
+                // startContainer: inside the container, before the user's process runs (config.md); on
+                // failure the container is killed and start fails.
+                try {
+                    new ExecEngine(this).runHookInContainer(st, "startContainer", hooks.startContainer(),
+                            Hooks.stateJson(st, "created", st.pid()));
+                } catch (RuntimeException e) {
+                    try {
+                        signalInit(st, 9);
+                    } catch (RuntimeException ignored) {
+                        // already gone
+                    }
+                    throw e;
+                }
+            }
             openFifo(fifo, st);
             try {
                 Files.deleteIfExists(fifo);
             } catch (IOException e) {
                 throw new JrunException("remove " + fifo + ": " + e.getMessage(), e);
+            }
+            if (hooks != null) {
+                Hooks.runLogged(sys(), "poststart", Hooks.of(hooks.poststart()), Hooks.stateJson(st, "running", st.pid()));
             }
         }
     }
@@ -368,6 +425,8 @@ public final class ContainerEngine {
             }
             throw StateStore.notExist();
         }
+        Spec.Hooks hooks;
+        ContainerState last;
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
             Status s = status(st);
@@ -397,8 +456,12 @@ public final class ContainerEngine {
                 cg.killAll(9, this::signalQuietly);
             }
             if (cg != null && st.cgroupCreated()) destroyCgroup(cg);
+            hooks = savedHooks(id);
+            last = st;
         }
         store.remove(id);
+        // poststop: after the container is deleted, before delete returns; failures only warn (config.md)
+        if (hooks != null) Hooks.runLogged(sys(), "poststop", Hooks.of(hooks.poststop()), Hooks.stateJson(last, "stopped", 0));
     }
 
     private static void destroyCgroup(CgroupManager cg) {
@@ -428,24 +491,46 @@ public final class ContainerEngine {
      */
     public int run(CreateRequest r, boolean detach, boolean keep) {
         if (!detach) sys().setChildSubreaper();
-        int pid = create(r);
+        int pid;
+        try {
+            pid = create(r, !detach);
+            if (console != null) console.receive();
+        } catch (RuntimeException e) {
+            closeConsole();
+            throw e;
+        }
         try {
             start(r.id());
         } catch (RuntimeException e) {
+            closeConsole();
             safeDelete(r.id());
             throw e;
         }
         if (detach) return 0;
-        SignalForwarder fwd = SignalForwarder.install(sig -> signalQuietly(pid, sig));
+        Console c = console;
+        if (c != null) c.relay();
+        // SIGWINCH resizes jrun's own console when it serves one (the kernel then signals the container)
+        SignalForwarder fwd = SignalForwarder.install(sig -> {
+            if (sig == 28 && c != null) c.resize();
+            else signalQuietly(pid, sig);
+        });
         int status;
         try {
             status = waitFor(pid);
         } finally {
             fwd.uninstall();
+            closeConsole();
         }
         if (!keep) safeDelete(r.id());
         if (WaitStatus.signaled(status)) return 128 + WaitStatus.termSignal(status);
         return WaitStatus.exitStatus(status);
+    }
+
+    private void closeConsole() {
+        if (console != null) {
+            console.close();
+            console = null;
+        }
     }
 
     private int waitFor(int pid) {

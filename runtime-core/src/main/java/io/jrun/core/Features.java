@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Features {
     /** Hooks jrun runs. */
-    public static final List<String> HOOKS = List.of();
+    public static final List<String> HOOKS = List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
     public static final boolean SECCOMP = false;
     public static final boolean CGROUP_V1 = true, CGROUP_V2 = true, CGROUP_SYSTEMD = false;
 

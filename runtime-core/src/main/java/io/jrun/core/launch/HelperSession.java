@@ -54,6 +54,25 @@ public final class HelperSession implements AutoCloseable {
         return new HelperSession(sys, pair[0], pid);
     }
 
+    /**
+     * As {@link #spawn} without preserved fds, but with the helper's (and so the exec'd process's) stdin
+     * replaced by {@code stdinFd}: hooks run inside the container read the state JSON there.
+     */
+    public static HelperSession spawnWithStdin(Syscalls sys, Path helper, int stdinFd) {
+        int[] pair = sys.socketpairSeqpacket();
+        int pid;
+        try {
+            pid = sys.spawnProcess(helper.toString(), new String[] {"jrun-init"},
+                    new String[] {"_JRUN_CTL_FD=3"}, stdinFd, pair[1]);
+        } catch (RuntimeException e) {
+            sys.close(pair[0]);
+            sys.close(pair[1]);
+            throw new JrunException("start " + helper + ": " + e.getMessage(), e);
+        }
+        sys.close(pair[1]);
+        return new HelperSession(sys, pair[0], pid);
+    }
+
     public int helperPid() { return helperPid; }
 
     public void sendPlan(byte[] plan) {
@@ -104,6 +123,29 @@ public final class HelperSession implements AutoCloseable {
             throw new JrunException("jrun-init: unexpected message " + m.type() + " (wanted " + type + ")");
         }
         return m;
+    }
+
+    /**
+     * Exec mode after READY: the control socket is CLOEXEC in the process, so EOF means its execve
+     * succeeded; an ERROR (thrown as {@link JrunException}) means execve or a late step failed.
+     */
+    public void awaitExecve(int timeoutMillis) {
+        byte[] raw;
+        try {
+            raw = sys.recvPacket(fd, 65536, timeoutMillis, null);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ETIMEDOUT) throw new JrunException("timed out waiting for jrun-init");
+            throw new JrunException("read from jrun-init: " + e.getMessage(), e);
+        }
+        if (raw == null) return;
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        if (raw.length < HEADER || b.getInt() != MAGIC || b.getShort() != VERSION) {
+            throw new JrunException("jrun-init: malformed message (protocol mismatch?)");
+        }
+        int type = b.getShort() & 0xffff;
+        Message m = new Message(type, Arrays.copyOfRange(raw, HEADER, raw.length));
+        if (type == ERROR) throw new JrunException(m.errorText(sys));
+        throw new JrunException("jrun-init: unexpected message " + type + " after READY");
     }
 
     @Override

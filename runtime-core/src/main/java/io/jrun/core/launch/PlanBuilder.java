@@ -136,6 +136,62 @@ public final class PlanBuilder {
         return w.toBytes();
     }
 
+    /**
+     * The plan for {@code exec} (docs/helper-protocol.md "Helper sequence (exec)"): join every namespace of
+     * the running init {@code initPid} that differs from jrun's own, in {@link Namespaces#JOIN_ORDER}, then
+     * the process attributes. A namespace the container shares with the host is skipped: setns(2) into one's
+     * own user namespace fails with EINVAL, and re-joining the others would be a no-op.
+     */
+    public static byte[] exec(Spec.Process p, int initPid, Context ctx) {
+        PlanWriter w = new PlanWriter();
+        w.int32(PlanWriter.MODE, PlanWriter.MODE_EXEC);
+        w.string(PlanWriter.CONTAINER_ID, ctx.containerId());
+        for (String type : Namespaces.JOIN_ORDER) {
+            String name = Namespaces.PROC_NAMES.get(type);
+            Path theirs = Path.of("/proc", Integer.toString(initPid), "ns", name);
+            String target = nsLink(theirs);
+            if (target == null) continue; // namespace type unknown to this kernel (e.g. time before 5.6)
+            if (target.equals(nsLink(Path.of("/proc/self/ns", name)))) continue;
+            w.begin(PlanWriter.NS_JOIN).u32(Namespaces.FLAGS.get(type)).str(theirs.toString()).end();
+        }
+        if (ctx.noNewKeyring()) w.flag(PlanWriter.NO_NEW_KEYRING);
+        String label = processLabel(p);
+        if (label != null) w.string(PlanWriter.PROCESS_LABEL, label);
+        addProcess(w, p, ctx, false);
+        return w.toBytes();
+    }
+
+    /**
+     * What goes to /proc/thread-self/attr/exec for the process: AppArmor wants "exec <profile>"
+     * (apparmor(7), change_onexec), SELinux the bare context. Rejected where the LSM is not enabled.
+     */
+    static String processLabel(Spec.Process p) {
+        boolean aa = p.apparmorProfile() != null && !p.apparmorProfile().isEmpty();
+        boolean se = p.selinuxLabel() != null && !p.selinuxLabel().isEmpty();
+        if (aa && se) throw new JrunException("process.json: apparmorProfile and selinuxLabel cannot both be set");
+        if (aa) {
+            if (!Files.isDirectory(Path.of("/sys/kernel/security/apparmor"))) {
+                throw new JrunException("process.json: apparmorProfile: AppArmor is not enabled on this host");
+            }
+            return "exec " + p.apparmorProfile();
+        }
+        if (se) {
+            if (!Files.isDirectory(Path.of("/sys/fs/selinux"))) {
+                throw new JrunException("process.json: selinuxLabel: SELinux is not enabled on this host");
+            }
+            return p.selinuxLabel();
+        }
+        return null;
+    }
+
+    private static String nsLink(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** Process attributes shared by create and exec (config.md "Process"). */
     static void addProcess(PlanWriter w, Spec.Process p, Context ctx, boolean create) {
         w.begin(PlanWriter.ARGS).strings(p.args()).end();
