@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jrun.core.spec.Spec;
 import io.jrun.seccomp.Arch;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -27,8 +28,12 @@ final class SeccompTestSupport {
 
     /** Argument vectors that sit on and around every value the profile compares against. */
     static List<long[]> argVectors(Spec.Seccomp s, Random rnd, int randomCount) {
+        return argVectors(s.syscalls(), rnd, randomCount);
+    }
+
+    static List<long[]> argVectors(List<Spec.SyscallRule> rules, Random rnd, int randomCount) {
         Set<Long> interesting = new LinkedHashSet<>(List.of(0L, 1L, -1L, 0xffffffffL, 0x1_0000_0000L, Long.MIN_VALUE, Long.MAX_VALUE));
-        for (Spec.SyscallRule r : s.syscalls()) {
+        for (Spec.SyscallRule r : rules) {
             if (r.args() == null) continue;
             for (Spec.SyscallArg a : r.args()) {
                 for (long v : new long[] {a.value(), a.valueTwo()}) {
@@ -81,22 +86,26 @@ final class SeccompTestSupport {
         BpfInterpreter bpf = BpfInterpreter.of(f, host.bigEndian());
         IntendedDecision want = new IntendedDecision(s, host);
         Random rnd = new Random(seed);
-        List<long[]> argv = argVectors(s, rnd, 40);
-        Set<Integer> condNrs = new HashSet<>();
+        List<long[]> plain = argVectors(List.of(), rnd, 2).subList(0, 3);
+        // per syscall number: vectors around the values of the rules that name it (any ABI)
+        Map<Integer, List<Spec.SyscallRule>> condRules = new HashMap<>();
         Set<Integer> audits = new LinkedHashSet<>();
         for (Arch a : host.compatible()) audits.add(a.auditArch());
         audits.add(host == Arch.X86_64 ? AUDIT_AARCH64 : AUDIT_X86_64); // a foreign ABI
         for (Arch abi : host.compatible()) {
             for (Spec.SyscallRule r : s.syscalls()) {
                 if (r.args() == null || r.args().isEmpty()) continue;
-                for (String n : r.names()) if (abi.table().number(n) >= 0) condNrs.add(abi.table().number(n));
+                for (String n : r.names()) {
+                    if (abi.table().number(n) >= 0) condRules.computeIfAbsent(abi.table().number(n), k -> new ArrayList<>()).add(r);
+                }
             }
         }
         long checks = 0;
         for (int audit : audits) {
             for (Arch abi : host.compatible()) {
                 for (int nr : numbers(abi, rnd)) {
-                    List<long[]> vs = condNrs.contains(nr) ? argv : argv.subList(0, Math.min(3, argv.size()));
+                    List<Spec.SyscallRule> cr = condRules.get(nr);
+                    List<long[]> vs = cr == null ? plain : argVectors(cr, rnd, 40);
                     for (long[] args : vs) {
                         long ip = rnd.nextLong();
                         int got = bpf.run(nr, audit, ip, args);
