@@ -15,7 +15,9 @@ MVN := mvn -B -q -ntp
 MVN_TEST := mvn -B -ntp
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Debian packages the build, the tests and the benchmark need.
-DEB_PACKAGES := gcc make maven libc6-dev linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps
+DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps \
+  python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
+  linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross
 
 .PHONY: deps build install aot demo test unit-test it bench clean
 

@@ -1,7 +1,7 @@
 package io.jrun.cli;
 
+import io.jrun.core.DefaultConfig;
 import io.jrun.core.JrunException;
-import io.jrun.core.spec.DefaultSpec;
 import io.jrun.core.spec.SpecWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ final class SpecCommand implements Subcommand {
         Path dir = bundle.isEmpty() ? Path.of("") : Path.of(bundle);
         Path file = dir.resolve("config.json");
         if (Files.exists(file)) throw new JrunException("File " + file + " exists. Remove it first");
-        String json = SpecWriter.write(Args.has(a, "--rootless") ? DefaultSpec.rootless() : DefaultSpec.create());
+        String json = SpecWriter.write(DefaultConfig.create(Args.has(a, "--rootless")));
         try {
             Files.writeString(file, json);
         } catch (IOException e) {

@@ -125,7 +125,7 @@ public final class ContainerEngine {
             cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
 
             PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                    r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root()));
+                    r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root(), r.id(), bundle.toString()));
             byte[] plan = PlanBuilder.create(spec, ctx);
 
             int pid;

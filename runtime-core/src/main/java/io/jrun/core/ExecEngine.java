@@ -137,10 +137,9 @@ public final class ExecEngine {
     private int launch(ContainerState st, Spec config, Spec.Process p, String consoleSocket, int preserveFds,
                        int stdinFd) {
         CgroupManager cg = st.cgroupPaths().isEmpty() ? null : Cgroups.load(st.cgroupPaths());
-        // TODO(seccomp): the container's linux.seccomp filter applies to exec'd processes too (runc does so);
-        // pass Seccomps.compile(config, root) here once the compiler lands. Until then create rejects a
-        // config with linux.seccomp, so no exec can miss a filter its container has.
-        PlanBuilder.Seccomp seccomp = null;
+        // The container's linux.seccomp filter applies to exec'd processes too, as runc does: a process
+        // entering the container must not escape the filter its init has (the cache makes this cheap).
+        PlanBuilder.Seccomp seccomp = Seccomps.compile(config, engine.store().root(), st.id(), st.bundle());
         PlanBuilder.Context ctx = new PlanBuilder.Context(st.id(), Path.of(st.bundle()), Path.of(st.rootfs()), null,
                 consoleSocket, preserveFds, false, false, cg != null && cg.version() == 2, st.cgroupPaths(), seccomp);
         byte[] plan = PlanBuilder.exec(p, st.pid(), ctx);

@@ -11,7 +11,16 @@ import java.util.List;
 public final class Features {
     /** Hooks jrun runs. */
     public static final List<String> HOOKS = List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
-    public static final boolean SECCOMP = false;
+    public static final boolean SECCOMP = true;
+    public static final List<String> SECCOMP_ACTIONS = List.of("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
+            "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
+            "SCMP_ACT_TRAP");
+    public static final List<String> SECCOMP_OPERATORS = List.of("SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+            "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE");
+    public static final List<String> SECCOMP_ARCHS = List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_PPC64LE",
+            "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64");
+    public static final List<String> SECCOMP_FLAGS = List.of("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+            "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
     public static final boolean CGROUP_V1 = true, CGROUP_V2 = true, CGROUP_SYSTEMD = false;
 
     private Features() {}
@@ -26,7 +35,12 @@ public final class Features {
         sb.append("    \"capabilities\": ").append(list(Capabilities.names(), "    ")).append(",\n");
         sb.append("    \"cgroup\": {\n      \"v1\": ").append(CGROUP_V1).append(",\n      \"v2\": ").append(CGROUP_V2)
                 .append(",\n      \"systemd\": ").append(CGROUP_SYSTEMD).append(",\n      \"systemdUser\": false,\n      \"rdma\": true\n    },\n");
-        sb.append("    \"seccomp\": {\n      \"enabled\": ").append(SECCOMP).append("\n    },\n");
+        sb.append("    \"seccomp\": {\n      \"enabled\": ").append(SECCOMP).append(",\n")
+                .append("      \"actions\": ").append(list(SECCOMP_ACTIONS, "      ")).append(",\n")
+                .append("      \"operators\": ").append(list(SECCOMP_OPERATORS, "      ")).append(",\n")
+                .append("      \"archs\": ").append(list(SECCOMP_ARCHS, "      ")).append(",\n")
+                .append("      \"knownFlags\": ").append(list(SECCOMP_FLAGS, "      ")).append(",\n")
+                .append("      \"supportedFlags\": ").append(list(SECCOMP_FLAGS, "      ")).append("\n    },\n");
         sb.append("    \"apparmor\": {\n      \"enabled\": false\n    },\n");
         sb.append("    \"selinux\": {\n      \"enabled\": false\n    },\n");
         sb.append("    \"intelRdt\": {\n      \"enabled\": false\n    },\n");

@@ -93,17 +93,6 @@ public record CgroupStats(
     }
 
     private static StringBuilder str(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"');
+        return io.jrun.core.Json.appendQuoted(b, s);
     }
 }

@@ -21,6 +21,11 @@ public record Spec(
         Linux linux,
         List<String> unsupportedSections) {
 
+    public Spec withLinux(Linux l) {
+        return new Spec(ociVersion, root, mounts, process, hostname, domainname, hooks, annotations, l,
+                unsupportedSections);
+    }
+
     /** root (config.md "Root"). */
     public record Root(String path, boolean readonly) {}
 
@@ -110,7 +115,14 @@ public record Spec(
             List<String> readonlyPaths,
             String mountLabel,
             IntelRdt intelRdt,
-            Personality personality) {}
+            Personality personality) {
+
+        public Linux withSeccomp(Seccomp s) {
+            return new Linux(namespaces, uidMappings, gidMappings, timeOffsets, devices, netDevices, cgroupsPath,
+                    resources, rootfsPropagation, s, sysctl, maskedPaths, readonlyPaths, mountLabel, intelRdt,
+                    personality);
+        }
+    }
 
     public record Namespace(String type, String path) {}
 

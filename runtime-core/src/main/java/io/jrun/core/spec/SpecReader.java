@@ -409,26 +409,7 @@ public final class SpecReader {
 
     /** Quotes a found string for the message, shortened and with control characters escaped (one-line rule). */
     private static String quote(String s) {
-        String v = s.length() > 60 ? s.substring(0, 60) + "..." : s;
-        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return io.jrun.core.Json.quote(s.length() > 60 ? s.substring(0, 60) + "..." : s);
     }
 
     private Obj asObj(Node n, String path) {

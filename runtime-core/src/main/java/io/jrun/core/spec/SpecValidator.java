@@ -469,21 +469,7 @@ public final class SpecValidator {
     }
 
     private static String quote(String s) {
-        if (s == null) {
-            return "nothing";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
+        return s == null ? "nothing" : io.jrun.core.Json.quote(s);
     }
 
     private static void fail(String path, String problem) {
