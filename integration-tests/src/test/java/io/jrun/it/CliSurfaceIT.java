@@ -129,4 +129,16 @@ class CliSurfaceIT extends ItBase {
         assertNotEquals(0, jrun.run("frobnicate").code());
         assertNotEquals(0, jrun.run("state", "--bogus", "x").code());
     }
+
+    @Test
+    void debugWritesDiagnosticsToTheLogFile() throws Exception {
+        Path b = bundle("dbg", List.of("true"));
+        Path log = work.resolve("debug.log");
+        Jrun.Result r = jrun.run("--debug", "--log", log.toString(), "--log-format", "json", "create", "--bundle", b.toString(), "dbg");
+        assertEquals(0, r.code(), r::toString);
+        String text = Files.readString(log);
+        assertTrue(text.contains("\"level\":\"DEBUG\"") && text.contains("container init"), text);
+        for (String line : text.strip().split("\n")) assertValidJson(line);
+        ok("delete", "--force", "dbg");
+    }
 }

@@ -127,6 +127,8 @@ public final class ContainerEngine {
             PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
                     r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root(), r.id(), bundle.toString()));
             byte[] plan = PlanBuilder.create(spec, ctx);
+            Debug.log(() -> "create " + r.id() + ": plan of " + plan.length + " bytes, cgroup v" + cg.version()
+                    + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
 
             int pid;
             try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
@@ -135,6 +137,7 @@ public final class ContainerEngine {
                 cg.addProcess(h.helperPid());
                 h.sendPlan(plan);
                 pid = converse(h, spec);
+                Debug.log(() -> "create " + r.id() + ": helper " + h.helperPid() + ", container init " + pid);
                 undo.push(() -> killQuietly(pid));
                 st = st.withPid(pid, startTime(pid));
                 store.save(st);
@@ -149,6 +152,7 @@ public final class ContainerEngine {
                 }
                 h.send(HelperSession.CONTINUE);
                 h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
                 reap(h.helperPid());
             }
             if (spec.hooks() != null && !Hooks.of(spec.hooks().createContainer()).isEmpty()) {
@@ -396,6 +400,7 @@ public final class ContainerEngine {
         try {
             ProcStat.Info info = ProcStat.read(st.pid());
             if (info == null || info.startTime() != st.pidStartTime()) throw new JrunException("container not running");
+            Debug.log(() -> "kill " + st.id() + ": signal " + signal + " to init " + st.pid() + " via pidfd");
             sys().pidfdSendSignal(pidfd, signal);
         } catch (SyscallException e) {
             if (e.errno() == Errno.ESRCH) throw new JrunException("container not running");
@@ -430,6 +435,7 @@ public final class ContainerEngine {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
             Status s = status(st);
+            Debug.log(() -> "delete " + id + ": status " + s.json() + (force ? ", forced" : ""));
             switch (s) {
                 case STOPPED, CREATING, CREATED -> { }
                 case RUNNING, PAUSED -> {
