@@ -199,10 +199,22 @@ public final class ContainerEngine {
     private static void writeIdMaps(int pid, Spec.Linux linux) {
         Path proc = Path.of("/proc", Integer.toString(pid));
         try {
+            // A writer without CAP_SETGID in the parent namespace (rootless jrun) may only write gid_map once
+            // setgroups is denied. As root it stays "allow", so additionalGids work in the container (runc too).
+            if (!isRoot()) Files.writeString(proc.resolve("setgroups"), "deny");
             Files.writeString(proc.resolve("uid_map"), mapText(linux.uidMappings()));
             Files.writeString(proc.resolve("gid_map"), mapText(linux.gidMappings()));
         } catch (IOException e) {
             throw new JrunException("write id mappings of " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
+        } catch (IOException e) {
+            return true;
         }
     }
 
