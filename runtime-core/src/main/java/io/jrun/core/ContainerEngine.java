@@ -96,10 +96,21 @@ public final class ContainerEngine {
             throw new JrunException("rootfs (" + rootfs + ") does not exist");
         }
 
+        // Only computes paths: nothing exists yet, so a bad cgroupsPath fails before the id is claimed.
+        CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup())
+                .withLinuxDevices(spec.linux().devices());
         Deque<Runnable> undo = new ArrayDeque<>();
         Path dir = store.claim(r.id());
         undo.push(() -> store.remove(r.id()));
         try (StateStore.Lock lock = store.lock(r.id())) {
+            ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
+                    rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
+                    Version.version());
+            // Recorded right after the claim, before anything exists outside the state dir, so that `state`
+            // and `list` show a half-created container as "creating" and `delete --force` can clean up after
+            // a jrun killed at any later point of create (it knows the cgroup paths from here on).
+            store.save(st);
+            TestPause.at("claimed");
             Path fifo = dir.resolve(StateStore.EXEC_FIFO);
             sys().mkfifo(fifo.toString(), 0622);
             // mkfifo(3) is cut by the umask; the init opens the fifo as the container user, so it must be 0622.
@@ -109,20 +120,13 @@ public final class ContainerEngine {
                 throw new JrunException("chmod " + fifo + ": " + e.getMessage(), e);
             }
 
-            CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup())
-                    .withLinuxDevices(spec.linux().devices());
-            ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
-                    rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
-                    Version.version());
-            // Recorded before anything else exists outside the state dir, so that `delete --force` can clean
-            // up after a jrun killed at any later point of create.
-            store.save(st);
             cg.create();
             undo.push(() -> destroyCgroup(cg));
             // Applied even without linux.resources: the device cgroup's default rules (deny all, allow the
             // standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the kernel
             // refuses fails create here, naming the field; the undo stack removes the cgroup and state dir.
             cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
+            TestPause.at("cgroup");
 
             PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
                     r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root(), r.id(), bundle.toString()));
@@ -141,6 +145,7 @@ public final class ContainerEngine {
                 undo.push(() -> killQuietly(pid));
                 st = st.withPid(pid, startTime(pid));
                 store.save(st);
+                TestPause.at("pid");
                 // prestart (deprecated, still sent by docker) and createRuntime: runtime namespace, after the
                 // container's namespaces exist and before its process is set up (docs/hooks.md).
                 if (spec.hooks() != null) {
@@ -151,6 +156,7 @@ public final class ContainerEngine {
                     Hooks.run(sys(), "createRuntime", Hooks.of(spec.hooks().createRuntime()), state);
                 }
                 h.send(HelperSession.CONTINUE);
+                TestPause.at("ready");
                 h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
                 reap(h.helperPid());
@@ -197,10 +203,22 @@ public final class ContainerEngine {
     private static void writeIdMaps(int pid, Spec.Linux linux) {
         Path proc = Path.of("/proc", Integer.toString(pid));
         try {
+            // A writer without CAP_SETGID in the parent namespace (rootless jrun) may only write gid_map once
+            // setgroups is denied. As root it stays "allow", so additionalGids work in the container (runc too).
+            if (!isRoot()) Files.writeString(proc.resolve("setgroups"), "deny");
             Files.writeString(proc.resolve("uid_map"), mapText(linux.uidMappings()));
             Files.writeString(proc.resolve("gid_map"), mapText(linux.gidMappings()));
         } catch (IOException e) {
             throw new JrunException("write id mappings of " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
+        } catch (IOException e) {
+            return true;
         }
     }
 

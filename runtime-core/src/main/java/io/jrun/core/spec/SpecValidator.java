@@ -109,7 +109,7 @@ public final class SpecValidator {
             hooks(spec.hooks());
         }
         if (spec.linux() != null) {
-            linux(spec.linux(), spec);
+            linux(spec.linux(), spec, bundle != null);
         } else if (spec.hostname() != null && !spec.hostname().isEmpty()) {
             fail("hostname", "requires a new uts namespace");
         }
@@ -282,7 +282,8 @@ public final class SpecValidator {
 
     // ---------------------------------------------------------------- linux
 
-    private static void linux(Spec.Linux l, Spec spec) {
+    /** {@code checkHost}: also check what the host must provide (namespace paths exist). */
+    private static void linux(Spec.Linux l, Spec spec, boolean checkHost) {
         Set<String> types = new HashSet<>();
         for (int i = 0; i < nn(l.namespaces()).size(); i++) {
             Spec.Namespace ns = nn(l.namespaces()).get(i);
@@ -296,6 +297,11 @@ public final class SpecValidator {
             }
             if (ns.path() != null && !ns.path().isEmpty() && !ns.path().startsWith("/")) {
                 fail(p + ".path", "must be an absolute path, found " + quote(ns.path()));
+            }
+            // Checked here, before anything exists on the host, rather than by the helper's open(2): the
+            // error then names the field instead of a bare path from deep inside create.
+            if (checkHost && ns.path() != null && !ns.path().isEmpty() && !Files.exists(Path.of(ns.path()))) {
+                fail(p + ".path", "open " + ns.path() + ": no such file or directory");
             }
         }
         // config-linux.md "User namespace mappings" / "Offset for Time Namespace": without the namespace the
@@ -331,6 +337,7 @@ public final class SpecValidator {
             if (e.getKey().isBlank()) {
                 fail("linux.sysctl", "empty key");
             }
+            sysctl(e.getKey(), types);
         }
         if (l.rootfsPropagation() != null && !l.rootfsPropagation().isEmpty()
                 && !in(PROPAGATIONS, l.rootfsPropagation())) {
@@ -351,6 +358,41 @@ public final class SpecValidator {
                     + " (want LINUX or LINUX32)");
         }
     }
+
+    /**
+     * The helper writes sysctls into the container's /proc/sys, which is the host's for every key that no
+     * namespace of the container owns: such a key would change the host (kernel.panic, say). Only keys of a
+     * namespace the config lists are accepted, as runc does, with runc's messages.
+     */
+    static void sysctl(String key, Set<String> namespaceTypes) {
+        if (IPC_SYSCTLS.contains(key) || key.startsWith("fs.mqueue.")) {
+            if (!namespaceTypes.contains("ipc")) {
+                fail("linux.sysctl", "sysctl " + quote(key) + " is not allowed in the hosts ipc namespace");
+            }
+            return;
+        }
+        if (key.startsWith("net.")) {
+            if (!namespaceTypes.contains("network")) {
+                fail("linux.sysctl", "sysctl " + quote(key) + " is not allowed in the hosts network namespace");
+            }
+            return;
+        }
+        if (namespaceTypes.contains("uts")) {
+            // kernel.domainname has no config field of its own; kernel.hostname has one (hostname), and two
+            // sources for one value would leave the result to the order they are applied in.
+            if (key.equals("kernel.domainname")) {
+                return;
+            }
+            if (key.equals("kernel.hostname")) {
+                fail("linux.sysctl", "sysctl " + quote(key) + " is not allowed as it conflicts with the OCI \"hostname\" field");
+            }
+        }
+        fail("linux.sysctl", "sysctl " + quote(key) + " is not in a separate kernel namespace");
+    }
+
+    /** The System V IPC sysctls an IPC namespace owns (ipc_namespaces(7)). */
+    private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+            "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
 
     private static void devices(List<Spec.Device> devices) {
         for (int i = 0; i < devices.size(); i++) {

@@ -233,6 +233,40 @@ class SpecValidatorTest {
     }
 
     @Test
+    void sysctlMustBelongToAContainerNamespace() {
+        // the default namespaces here: pid, mount, uts
+        assertEquals("config.json: linux.sysctl: sysctl \"kernel.panic\" is not in a separate kernel namespace",
+                invalidLinux(",\"sysctl\":{\"kernel.panic\":\"5\"}"));
+        assertEquals("config.json: linux.sysctl: sysctl \"net.ipv4.ip_forward\" is not allowed in the hosts network namespace",
+                invalidLinux(",\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}"));
+        assertEquals("config.json: linux.sysctl: sysctl \"kernel.msgmax\" is not allowed in the hosts ipc namespace",
+                invalidLinux(",\"sysctl\":{\"kernel.msgmax\":\"1\"}"));
+        assertEquals("config.json: linux.sysctl: sysctl \"fs.mqueue.msg_max\" is not allowed in the hosts ipc namespace",
+                invalidLinux(",\"sysctl\":{\"fs.mqueue.msg_max\":\"1\"}"));
+        assertEquals("config.json: linux.sysctl: sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI \"hostname\" field",
+                invalidLinux(",\"sysctl\":{\"kernel.hostname\":\"x\"}"));
+        assertDoesNotThrow(() -> SpecValidator.validate(spec("", "", ",\"sysctl\":{\"kernel.domainname\":\"d\"}"), null));
+        assertDoesNotThrow(() -> SpecValidator.validate(spec("", "", ",\"namespaces\":[{\"type\":\"ipc\"},"
+                + "{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],"
+                + "\"sysctl\":{\"kernel.shmmax\":\"1\",\"fs.mqueue.queues_max\":\"2\",\"net.core.somaxconn\":\"3\"}"), null));
+        // kernel.domainname is only namespaced with a uts namespace
+        assertEquals("config.json: linux.sysctl: sysctl \"kernel.domainname\" is not in a separate kernel namespace",
+                invalidLinux(",\"namespaces\":[{\"type\":\"pid\"}],\"sysctl\":{\"kernel.domainname\":\"d\"}"));
+    }
+
+    @Test
+    void namespacePathMustExistOnTheHost(@TempDir Path bundle) throws Exception {
+        Files.createDirectory(bundle.resolve("rootfs"));
+        Spec s = spec("", "", ",\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/999999999/ns/net\"}]");
+        assertEquals("config.json: linux.namespaces[1].path: open /proc/999999999/ns/net: no such file or directory",
+                assertThrows(SpecException.class, () -> SpecValidator.validate(s, bundle)).getMessage());
+        // without a bundle (a config checked on its own) the host is not consulted
+        assertDoesNotThrow(() -> SpecValidator.validate(s, null));
+        assertDoesNotThrow(() -> SpecValidator.validate(spec("", "",
+                ",\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/self/ns/net\"}]"), bundle));
+    }
+
+    @Test
     void devices() {
         assertEquals("config.json: linux.devices[0].type: unknown device type \"x\" (want c, b, u or p)",
                 invalidLinux(",\"devices\":[{\"type\":\"x\",\"path\":\"/dev/x\",\"major\":1,\"minor\":1}]"));
