@@ -95,8 +95,14 @@ class RootfsIT extends ItBase {
         hostMounts.add(Path.of(cmd[cmd.length - 1]));
     }
 
-    private static String hostMountinfo() throws IOException {
-        return Files.readString(Path.of("/proc/self/mountinfo"));
+    /**
+     * The host's mounts that involve this test's work directory or the host directories it uses: other
+     * software on the host (a concurrent test run, a daemon) may mount elsewhere meanwhile.
+     */
+    private String hostMountinfo() throws IOException {
+        return Files.readString(Path.of("/proc/self/mountinfo")).lines()
+                .filter(l -> l.contains(work.toString()) || l.contains("jrun-it"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /**

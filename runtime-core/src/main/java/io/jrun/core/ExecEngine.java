@@ -139,7 +139,9 @@ public final class ExecEngine {
         CgroupManager cg = st.cgroupPaths().isEmpty() ? null : Cgroups.load(st.cgroupPaths());
         // The container's linux.seccomp filter applies to exec'd processes too, as runc does: a process
         // entering the container must not escape the filter its init has (the cache makes this cheap).
-        PlanBuilder.Seccomp seccomp = Seccomps.compile(config, engine.store().root(), st.id(), st.bundle());
+        // Hooks (config == null) are the runtime's own programs, run like runc's: without the filter.
+        PlanBuilder.Seccomp seccomp = config == null ? null
+                : Seccomps.compile(config, engine.store().root(), st.id(), st.bundle());
         PlanBuilder.Context ctx = new PlanBuilder.Context(st.id(), Path.of(st.bundle()), Path.of(st.rootfs()), null,
                 consoleSocket, preserveFds, false, false, cg != null && cg.version() == 2, st.cgroupPaths(), seccomp);
         byte[] plan = PlanBuilder.exec(p, st.pid(), ctx);
