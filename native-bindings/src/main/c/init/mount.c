@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,19 +364,44 @@ static void make_parent_mount_private(const char *rootfs)
 	}
 }
 
+/* A config without a "mount" namespace entry makes the container share the runtime's mount namespace
+ * (config-linux.md "Namespaces": no entry means the runtime's namespace is inherited). Then every
+ * process of that namespace would feel what we do to "/": a propagation change would rewrite the host's
+ * and pivot_root(2) would move the root of every process whose root is the old one. So in that case
+ * the rootfs is entered with chroot(2), and only our own rootfs bind mount gets a propagation. */
+static int shares_caller_mount_ns(void)
+{
+	const struct jr_plan *p = &jr.plan;
+	if (p->ns_new & CLONE_NEWNS)
+		return 0;
+	for (size_t i = 0; i < p->n_nsjoin; i++)
+		if (p->nsjoin[i].flag == CLONE_NEWNS)
+			return 0;
+	return 1;
+}
+
 void jr_prepare_rootfs(void)
 {
 	struct jr_plan *p = &jr.plan;
 	jr_set_stage(JR_ST_MOUNTS);
 	/* Never let our mounts propagate back to the host (or the host's into us) unless asked to. */
 	uint64_t prop = p->has_propagation ? p->rootfs_propagation : (MS_REC | MS_PRIVATE);
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
-		JR_DIE(JR_ST_MOUNTS, "mount", "/ propagation 0x%llx", (unsigned long long)prop);
-	if (prop & MS_SHARED)
-		make_parent_mount_private(p->rootfs);
-	/* the rootfs must be a mount point of its own for pivot_root, and one we can detach later */
+	int host_ns = shares_caller_mount_ns();
+	if (!host_ns) {
+		/* An unbindable "/" would make the rootfs bind below fail (EINVAL): until the pivot it is only
+		 * private; jr_pivot_root makes the container's / unbindable afterwards. */
+		uint64_t early = (prop & MS_UNBINDABLE) ? ((prop & MS_REC) | MS_PRIVATE) : prop;
+		if (mount(NULL, "/", NULL, early, NULL) < 0)
+			JR_DIE(JR_ST_MOUNTS, "mount", "/ propagation 0x%llx", (unsigned long long)early);
+		if (prop & MS_SHARED)
+			make_parent_mount_private(p->rootfs);
+	}
+	/* the rootfs must be a mount point of its own for pivot_root, and one we can detach later; in the
+	 * caller's namespace it also keeps root.readonly's remount of "/" on our bind, off the host's mount */
 	if (mount(p->rootfs, p->rootfs, "bind", MS_BIND | MS_REC, NULL) < 0)
 		JR_DIE(JR_ST_MOUNTS, "mount", "bind %s onto itself", p->rootfs);
+	if (host_ns && mount(NULL, p->rootfs, NULL, prop, NULL) < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "%s propagation 0x%llx", p->rootfs, (unsigned long long)prop);
 	jr.root_fd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (jr.root_fd < 0)
 		JR_DIE(JR_ST_MOUNTS, "open", "%s", p->rootfs);
@@ -405,7 +431,11 @@ void jr_pivot_root(void)
 	jr_set_stage(JR_ST_ROOTFS);
 	if (fchdir(jr.root_fd) < 0)
 		JR_DIE(JR_ST_ROOTFS, "fchdir", "%s", p->rootfs);
-	if (p->no_pivot) {
+	if (shares_caller_mount_ns()) {
+		/* neither pivot_root nor MS_MOVE over "/": both would change the root of the whole namespace */
+		if (chroot(".") < 0)
+			JR_DIE(JR_ST_ROOTFS, "chroot", "%s", p->rootfs);
+	} else if (p->no_pivot) {
 		/* for ramfs roots, where pivot_root is impossible: move the rootfs over / and chroot */
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			JR_DIE(JR_ST_ROOTFS, "mount", "MS_MOVE %s to /", p->rootfs);

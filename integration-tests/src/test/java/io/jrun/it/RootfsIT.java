@@ -316,6 +316,38 @@ class RootfsIT extends ItBase {
         assertEquals("0", runOk(def, "propdef").strip(), "default rprivate");
         Path shared = bundle("propshared", sh(script), Map.of(), Map.of("rootfsPropagation", "\"rshared\""), null);
         assertEquals("1", runOk(shared, "propshared").strip());
+        // An unbindable host "/" would make the rootfs bind fail (runtime-tools linux_rootfs_propagation):
+        // the container's / must come out unbindable, and the container must start at all.
+        String fields = "awk '$5 == \"/\" { print $7 }' /proc/self/mountinfo";
+        Path unbindable = bundle("propunbind", sh(fields), Map.of(), Map.of("rootfsPropagation", "\"unbindable\""), null);
+        assertEquals("unbindable", runOk(unbindable, "propunbind").strip());
+    }
+
+    @Test
+    void withoutMountNamespaceTheCallersRootAndPropagationStay() throws Exception {
+        // No "mount" entry: the container shares the caller's mount namespace (runtime-tools linux_ns_itype).
+        // pivot_root there would move the root of every process in that namespace, and a propagation change
+        // of "/" would rewrite the host's. The caller here is a throw-away namespace (slave of the host's), so
+        // the mounts the container makes in it never reach the host.
+        Path b = bundle("hostmnt", sh("cat /marker; readlink /proc/self/ns/mnt"));
+        edit(b, ", {\"type\": \"mount\"}", "");
+        Files.writeString(b.resolve("rootfs/marker"), "in-rootfs\n");
+        String script = String.join("\n",
+                "prop() { awk '$5 == \"/\" { p = $7 } END { print p }' /proc/self/mountinfo; }",
+                "before=$(prop)",
+                "echo caller=$(readlink /proc/self/ns/mnt)",
+                Bundles.q(Jrun.BIN) + " --root " + Bundles.q(jrun.root.toString()) + " run --bundle "
+                        + Bundles.q(b.toString()) + " hostmnt || echo run=failed",
+                "test -f " + Bundles.q(b.resolve("config.json").toString()) + " && echo root=kept || echo root=moved",
+                "test \"$(prop)\" = \"$before\" && echo prop=kept || echo prop=changed:$before:$(prop)");
+        Jrun.Result r = Jrun.exec(null, List.of("unshare", "--mount", "--propagation", "slave", "sh", "-c", script));
+        assertEquals(0, r.code(), r::toString);
+        List<String> out = r.out().lines().toList();
+        assertEquals(5, out.size(), r::toString);
+        assertEquals("in-rootfs", out.get(1), "the process runs chrooted in the rootfs: " + r);
+        assertEquals(out.get(0), "caller=" + out.get(2), "the caller's mount namespace is inherited");
+        assertEquals("root=kept", out.get(3), "the caller's root moved: " + r);
+        assertEquals("prop=kept", out.get(4), "the caller's / propagation changed: " + r);
     }
 
     @Test
