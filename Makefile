@@ -54,7 +54,7 @@ it: install
 test: unit-test it
 
 bench: install
-	bash bench/bench.sh
+	JRUN=$(BINDIR)/jrun bash bench/bench.sh
 
 clean:
 	$(MVN) clean
