@@ -23,6 +23,7 @@ deps:
 	@test -x $(JAVA) || { echo "Temurin 25 not found at $(JAVA_HOME) (set JAVA_HOME)"; exit 1; }
 
 build: deps
+	rm -rf runtime-cli/target/lib # copy-dependencies never removes a jar the build stopped using
 	$(MVN) -DskipTests -Djrun.commit=$(COMMIT) package
 
 install: build
