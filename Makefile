@@ -15,7 +15,7 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Debian packages the build, the tests and the benchmark need.
 DEB_PACKAGES := gcc make maven libc6-dev linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps
 
-.PHONY: deps build install aot demo test unit-test it bench clean
+.PHONY: deps build install aot demo test unit-test it bench jmh clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -56,6 +56,14 @@ test: unit-test it
 
 bench: install
 	JRUN=$(BINDIR)/jrun bash bench/bench.sh
+	$(MAKE) --no-print-directory jmh
+
+# JMH micro-benchmarks of the Java hot spots (bench/jmh, Maven profile `jmh`); JMH_OPTS for longer runs.
+JMH_OPTS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
+jmh: deps
+	$(MVN) -Pjmh -pl bench/jmh -am -DskipTests package
+	$(JAVA) -Djrun.spec=$(CURDIR)/bench/data/docker-create-config-memory.json \
+	  -cp "bench/jmh/target/jrun-jmh-0.1.0.jar:bench/jmh/target/lib/*" org.openjdk.jmh.Main $(JMH_OPTS) io.jrun.bench
 
 clean:
 	$(MVN) clean

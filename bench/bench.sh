@@ -55,8 +55,8 @@ H=$work/harness
 # cgroup under /jrun-bench/<tag>.
 JRUN=$JRUN bash "$repo/packaging/busybox-bundle.sh" "$work/base" true >/dev/null
 cp "$work/syscall_bench" "$work/base/rootfs/bin/syscall_bench"
-docker_spec=/work/shared/reference/client-specs/docker-create-config-memory.json
-[ -f "$docker_spec" ] || docker_spec="$repo/integration-tests/src/test/resources/client-specs/docker-create-config-memory.json"
+# the config docker 24 sends to its runtime (bench/data): its linux.seccomp is docker's default profile
+docker_spec=$repo/bench/data/docker-create-config-memory.json
 mkbundle() { # NAME RT ARGS_JSON [seccomp]
   mkdir -p "$work/$1"
   python3 - "$work/base/config.json" "$work/$1/config.json" "$work/base/rootfs" "$cgparent/$1" "$3" "${4:-}" "$docker_spec" "$2" <<'PY'
