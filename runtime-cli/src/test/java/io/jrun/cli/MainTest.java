@@ -19,7 +19,7 @@ class MainTest {
     }
 
     @Test
-    void onlyTheNamedSubcommandIsBuiltButHelpStillListsAll() {
+    void helpListsEveryCommandAndSubcommandHelpWorksWithOnlyThatModelBuilt() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true);
         assertEquals(0, Main.execute(new String[] {"--help"}, ps, ps));
