@@ -19,7 +19,7 @@ DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc 
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross
 
-.PHONY: deps build install aot demo test unit-test it bench clean
+.PHONY: deps build install aot demo test unit-test it bench jmh clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,6 +27,7 @@ deps:
 	@test -x $(JAVA) || { echo "Temurin 25 not found at $(JAVA_HOME) (set JAVA_HOME)"; exit 1; }
 
 build: deps
+	rm -rf runtime-cli/target/lib # copy-dependencies never removes a jar the build stopped using
 	$(MVN) -DskipTests -Djrun.commit=$(COMMIT) package
 
 install: build
@@ -58,7 +59,15 @@ it: install
 test: unit-test it
 
 bench: install
-	bash bench/bench.sh
+	JRUN=$(BINDIR)/jrun bash bench/bench.sh
+	$(MAKE) --no-print-directory jmh
+
+# JMH micro-benchmarks of the Java hot spots (bench/jmh, Maven profile `jmh`); JMH_OPTS for longer runs.
+JMH_OPTS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
+jmh: deps
+	$(MVN) -Pjmh -pl bench/jmh -am -DskipTests package
+	$(JAVA) -Djrun.spec=$(CURDIR)/bench/data/docker-create-config-memory.json \
+	  -cp "bench/jmh/target/jrun-jmh-0.1.0.jar:bench/jmh/target/lib/*" org.openjdk.jmh.Main $(JMH_OPTS) io.jrun.bench
 
 clean:
 	$(MVN) clean

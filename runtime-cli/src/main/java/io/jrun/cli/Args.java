@@ -1,5 +1,7 @@
 package io.jrun.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -8,6 +10,28 @@ import picocli.CommandLine.ParseResult;
 /** Small helpers over picocli's programmatic model, so each command reads as a list of its flags. */
 final class Args {
     private Args() {}
+
+    /**
+     * The factory given to picocli instead of its default one, whose static initialiser looks for Groovy with
+     * Class.forName: that miss opened and searched every jar on the class path, ~10-25 ms of every call
+     * (docs/performance.md). The programmatic model never asks a factory for anything; reflection is the
+     * fallback picocli's own factory would use.
+     */
+    private static final IFactory FACTORY = new IFactory() {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            return cls.getDeclaredConstructor().newInstance();
+        }
+    };
+
+    /** An empty command model named {@code name}. */
+    static CommandSpec spec(String name) {
+        return CommandSpec.wrapWithoutInspection(null, FACTORY).name(name);
+    }
+
+    static CommandLine commandLine(CommandSpec spec) {
+        return new CommandLine(spec, FACTORY);
+    }
 
     static void flag(CommandSpec spec, String description, String... names) {
         spec.addOption(OptionSpec.builder(names).arity("0").type(boolean.class).description(description).build());

@@ -13,14 +13,9 @@ import org.slf4j.LoggerFactory;
  * touched at all (the brief measured Logback's auto-configuration at +45% of a call's time).
  */
 final class DebugLog {
-    private static boolean enabled;
-
     private DebugLog() {}
 
-    static boolean enabled() { return enabled; }
-
     static void enable(String logFile, String format) {
-        enabled = true;
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         PatternLayoutEncoder enc = new PatternLayoutEncoder();

@@ -1,0 +1,39 @@
+package io.jrun.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    @Test
+    void subcommandNameSkipsGlobalOptionsAndTheirValues() {
+        assertEquals("state", Main.subcommandName(new String[] {"--root", "/x", "--debug", "state", "id"}));
+        assertEquals("kill", Main.subcommandName(new String[] {"--root=/x", "--log", "f", "--log-format", "json", "kill"}));
+        assertEquals("list", Main.subcommandName(new String[] {"--rootless", "true", "--criu", "c", "list"}));
+        assertNull(Main.subcommandName(new String[] {"--root", "state"}));
+        assertNull(Main.subcommandName(new String[] {"--version"}));
+    }
+
+    @Test
+    void helpListsEveryCommandAndSubcommandHelpWorksWithOnlyThatModelBuilt() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true);
+        assertEquals(0, Main.execute(new String[] {"--help"}, ps, ps));
+        for (Subcommand c : Main.COMMANDS) assertTrue(out.toString().contains(c.name()), c.name());
+        out.reset();
+        assertEquals(0, Main.execute(new String[] {"kill", "--help"}, ps, ps));
+        assertTrue(out.toString().contains("--all"), out.toString());
+    }
+
+    @Test
+    void unknownSubcommandIsStillAnError() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true);
+        assertEquals(1, Main.execute(new String[] {"--root", "/nonexistent", "frobnicate"}, ps, ps));
+        assertTrue(out.toString().contains("frobnicate"), out.toString());
+    }
+}
