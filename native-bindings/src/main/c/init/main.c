@@ -61,10 +61,17 @@ extern char **environ;
  * able to open the binary for writing. Run from a sealed, anonymous memfd copy instead. */
 static void sealed_reexec(void)
 {
-	const char *s = getenv("_JRUN_SEALED");
-	if (s && strcmp(s, "1") == 0)
-		return;
+	/* Decided by what the binary is, not by an environment variable a caller could set: a memfd
+	 * with all four seals is our sealed copy; anything else (a file on disk) gets copied. */
 	int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (src >= 0) {
+		const int all = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+		int seals = fcntl(src, F_GET_SEALS);
+		if (seals >= 0 && (seals & all) == all) {
+			close(src);
+			return;
+		}
+	}
 	if (src < 0)
 		JR_DIE(JR_ST_PLAN, "open", "/proc/self/exe");
 	int mfd = memfd_create("jrun-init", MFD_ALLOW_SEALING | MFD_CLOEXEC);
@@ -85,18 +92,9 @@ static void sealed_reexec(void)
 	close(src);
 	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
 		JR_DIE(JR_ST_PLAN, "fcntl", "F_ADD_SEALS");
-	/* environment is _JRUN_CTL_FD only (protocol); keep whatever is there and add the marker */
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = calloc(n + 2, sizeof *env);
-	if (!env)
-		jr_fail(JR_ST_PLAN, ENOMEM, "calloc", "environment");
-	memcpy(env, environ, n * sizeof *env);
-	env[n] = "_JRUN_SEALED=1";
 	char *argv[] = { "jrun-init", NULL };
 	/* MFD_CLOEXEC is fine for fexecve of a static ELF (only #! scripts need the fd after exec) */
-	fexecve(mfd, argv, env);
+	fexecve(mfd, argv, environ); /* _JRUN_CTL_FD only (protocol) */
 	JR_DIE(JR_ST_PLAN, "fexecve", "sealed memfd");
 }
 
