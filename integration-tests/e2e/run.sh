@@ -8,6 +8,8 @@
 # Prints `ok N - client: name` / `not ok N - client: name` (with the failing step and its output as `#` lines)
 # and closes with `N passed, M failed`; exits 1 if anything failed. Everything is started under E2E_ROOT
 # (default /tmp/jrun-e2e) and stopped and removed at the end, also on failure or Ctrl-C.
+# E2E_RUN_OPTS adds options to every docker/podman run (e.g. "--security-opt seccomp=unconfined" to look past a
+# runtime's missing seccomp support); the recorded results use none.
 set -uo pipefail
 
 RT=${1:?usage: run.sh RUNTIME_BIN [REGEX]}
@@ -63,13 +65,13 @@ for client in $E2E_CLIENTS; do
       ctr_scenarios ;;
     docker)
       start_docker || { echo "not ok - dockerd did not start"; FAILED=$((FAILED + 1)); continue; }
-      CLI=docker_; RUN_OPTS=(--runtime e2e --network none); engine_scenarios docker ;;
+      CLI=docker_; RUN_OPTS=(--runtime e2e --network none ${E2E_RUN_OPTS:-}); engine_scenarios docker ;;
     podman)
       export PODMAN_MODE=json; start_podman
-      CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT"); engine_scenarios podman ;;
+      CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT" ${E2E_RUN_OPTS:-}); engine_scenarios podman ;;
     podman-plain)
       export PODMAN_MODE=plain; start_podman
-      CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT"); engine_basic_scenarios podman-plain ;;
+      CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT" ${E2E_RUN_OPTS:-}); engine_basic_scenarios podman-plain ;;
     *) echo "unknown client: $client" >&2 ;;
   esac
 done
