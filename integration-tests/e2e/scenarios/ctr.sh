@@ -28,6 +28,12 @@ c_read_only() {
 c_sleeper_() { local id=$1; shift; capture ctr_run -d "$@" "$IMAGE" "$id" sleep 1000; expect_rc 0; }
 c_pid() { ctr_ tasks ls | awk -v id="$1" '$1 == id {print $2}'; }
 c_status() { ctr_ tasks ls | awk -v id="$1" '$1 == id {print $3}'; }
+c_process_tree() {
+  c_sleeper_ c17
+  local pid ppid; pid=$(c_pid c17); ppid=$(awk '{print $4}' "/proc/$pid/stat")
+  [[ "$(cat "/proc/$ppid/comm")" == containerd-shim* ]] || fail "parent of the init is $(cat "/proc/$ppid/comm")"
+  expect_eq "$(ls "/proc/$pid/fd" | sort -n | tr '\n' ' ')" "0 1 2 " "open fds of the init"
+}
 c_exec() {
   c_sleeper_ c8
   capture ctr_ tasks exec --exec-id e1 c8 sh -c 'echo in exec'; expect_rc 0; expect_out "in exec"
@@ -92,6 +98,7 @@ ctr_scenarios() {
   run_scenario ctr "cgroup path and memory limit" c_cgroup
   run_scenario ctr "kill -s SIGKILL, delete reports 137" c_kill
   run_scenario ctr "task delete -f a running task" c_delete_force
+  run_scenario ctr "init is the shim's child, fds 0-2 only" c_process_tree
   run_scenario ctr "memory limit: OOM kill gives 137" c_memory_oom
   run_scenario ctr "task exec (no tty), exit code, --user --cwd" c_exec
   run_scenario ctr "task exec -t" c_exec_tty

@@ -29,6 +29,14 @@ e_read_only() {
   capture run_ --rm --read-only "$IMAGE" cat /etc/passwd; expect_rc 0; expect_out_has "nobody"
 }
 e_hostname() { capture run_ --rm -h e2e-host "$IMAGE" hostname; expect_rc 0; expect_out "e2e-host"; }
+e_process_tree() {
+  # the init must be the shim's / conmon's child (they are subreapers and reap it), with only fds 0-2 open
+  sleeper x13
+  local pid ppid want=conmon; pid=$(init_pid x13); ppid=$(awk '{print $4}' "/proc/$pid/stat")
+  [ "$ENGINE" = docker ] && want=containerd-shim
+  [[ "$(cat "/proc/$ppid/comm")" == "$want"* ]] || fail "parent of the init is $(cat "/proc/$ppid/comm"), expected $want"
+  expect_eq "$(ls "/proc/$pid/fd" | sort -n | tr '\n' ' ')" "0 1 2 " "open fds of the init"
+}
 e_exec() {
   sleeper x1
   capture "$CLI" exec x1 sh -c 'echo in $(hostname) as $(id -u)'; expect_rc 0; expect_out_has "as 0"
@@ -131,6 +139,7 @@ engine_basic_scenarios() {
   run_scenario "$1" "run: missing command gives 127 and runc's wording" e_bad_command
   run_scenario "$1" "run -d, stop -t (TERM, then KILL)" e_stop
   run_scenario "$1" "rm -f a running container" e_rm_force
+  run_scenario "$1" "init is the caller's child, fds 0-2 only" e_process_tree
 }
 
 engine_scenarios() {
