@@ -3,6 +3,7 @@
 #   make demo     install, then run a busybox container that prints a line
 #   make test     all unit and integration tests (root)
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
+#   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
 SHELL := /bin/bash
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
@@ -10,6 +11,8 @@ JAVA := $(JAVA_HOME)/bin/java
 PREFIX ?= /usr/local
 LIBDIR := $(PREFIX)/lib/jrun
 BINDIR := $(PREFIX)/bin
+# podman's containers.conf drop-in (runtime_supports_json += jrun) goes under $(SYSCONFDIR)/containers.
+SYSCONFDIR ?= /etc
 MVN := mvn -B -q -ntp
 # Test runs keep Maven's normal output: Surefire's "Tests run:" summaries are what CI reads.
 MVN_TEST := mvn -B -ntp
@@ -19,7 +22,7 @@ DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc 
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross
 
-.PHONY: deps build install aot demo test unit-test it bench jmh clean
+.PHONY: deps build install aot demo test unit-test it e2e bench jmh clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -39,6 +42,9 @@ install: build
 	cp=$$(ls $(LIBDIR)/lib/*.jar | sort | tr '\n' ':' | sed 's/:$$//'); \
 	sed -e "s|@JAVA@|$(JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(BINDIR)/jrun.new
 	chmod 0755 $(BINDIR)/jrun.new && mv $(BINDIR)/jrun.new $(BINDIR)/jrun
+	mkdir -p $(SYSCONFDIR)/containers/containers.conf.d
+	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
+	  > $(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
 	$(MAKE) --no-print-directory aot
 	@$(BINDIR)/jrun --version | head -1
 
@@ -57,6 +63,11 @@ it: install
 	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test
 
 test: unit-test it
+
+# Real clients (private containerd 1.6, dockerd 20.10, podman 4.3 under /tmp/jrun-e2e) driving the installed jrun;
+# installs the Debian packages of the clients itself. Reference run: bash integration-tests/e2e/run.sh /usr/sbin/runc
+e2e: install
+	bash integration-tests/e2e/run.sh $(BINDIR)/jrun
 
 bench: install
 	JRUN=$(BINDIR)/jrun bash bench/bench.sh
