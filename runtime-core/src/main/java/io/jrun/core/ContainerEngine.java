@@ -136,7 +136,7 @@ public final class ContainerEngine {
 
             int pid;
             try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
-                undo.push(() -> reap(h.helperPid()));
+                undo.push(() -> Processes.reap(sys(), h.helperPid()));
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside it.
                 cg.addProcess(h.helperPid());
                 h.sendPlan(plan);
@@ -159,7 +159,7 @@ public final class ContainerEngine {
                 TestPause.at("ready");
                 h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
-                reap(h.helperPid());
+                Processes.reap(sys(), h.helperPid());
             }
             if (spec.hooks() != null && !Hooks.of(spec.hooks().createContainer()).isEmpty()) {
                 // createContainer: in the container's namespaces; jrun-init runs it as an exec'd process, so
@@ -254,14 +254,6 @@ public final class ContainerEngine {
         ProcStat.Info info = ProcStat.read(pid);
         if (info == null) throw new JrunException("container init " + pid + " exited during create");
         return info.startTime();
-    }
-
-    private void reap(int pid) {
-        try {
-            sys().waitpid(pid, 0);
-        } catch (SyscallException e) {
-            if (e.errno() != Errno.ECHILD) throw e;
-        }
     }
 
     private void killQuietly(int pid) {
@@ -395,7 +387,7 @@ public final class ContainerEngine {
         if (all && !st.cgroupPaths().isEmpty()) {
             CgroupManager cg = Cgroups.load(st.cgroupPaths());
             if (cg.exists()) {
-                cg.killAll(signal, this::signalQuietly);
+                cg.killAll(signal, (pid, sig) -> Processes.signalQuietly(sys(), pid, sig));
                 return;
             }
         }
@@ -425,14 +417,6 @@ public final class ContainerEngine {
             throw new JrunException("kill " + st.pid() + ": " + e.getMessage(), e);
         } finally {
             sys().close(pidfd);
-        }
-    }
-
-    private void signalQuietly(int pid, int signal) {
-        try {
-            sys().kill(pid, signal);
-        } catch (SyscallException ignored) {
-            // raced with its exit
         }
     }
 
@@ -466,7 +450,7 @@ public final class ContainerEngine {
             if (s != Status.STOPPED) {
                 // A created init is killed too (runc does the same): it never ran user code.
                 if (cg != null && cg.exists()) {
-                    cg.killAll(9, this::signalQuietly);
+                    cg.killAll(9, (pid, sig) -> Processes.signalQuietly(sys(), pid, sig));
                 } else if (st.pid() > 0) {
                     try {
                         signalInit(st, 9);
@@ -477,7 +461,7 @@ public final class ContainerEngine {
                 if (st.pid() > 0) waitGone(st.pid(), st);
             } else if (cg != null && cg.exists() && st.cgroupCreated()) {
                 // The init is gone but stragglers may remain in the cgroup (runtime.md: delete "MUST" clean up).
-                cg.killAll(9, this::signalQuietly);
+                cg.killAll(9, (pid, sig) -> Processes.signalQuietly(sys(), pid, sig));
             }
             if (cg != null && st.cgroupCreated()) destroyCgroup(cg);
             hooks = savedHooks(id);
@@ -536,36 +520,23 @@ public final class ContainerEngine {
         // SIGWINCH resizes jrun's own console when it serves one (the kernel then signals the container)
         SignalForwarder fwd = SignalForwarder.install(sig -> {
             if (sig == 28 && c != null) c.resize();
-            else signalQuietly(pid, sig);
+            else Processes.signalQuietly(sys(), pid, sig);
         });
         int status;
         try {
-            status = waitFor(pid);
+            status = Processes.waitFor(sys(), pid, "container init");
         } finally {
             fwd.uninstall();
             closeConsole();
         }
         if (!keep) safeDelete(r.id());
-        if (WaitStatus.signaled(status)) return 128 + WaitStatus.termSignal(status);
-        return WaitStatus.exitStatus(status);
+        return WaitStatus.shellCode(status);
     }
 
     private void closeConsole() {
         if (console != null) {
             console.close();
             console = null;
-        }
-    }
-
-    private int waitFor(int pid) {
-        while (true) {
-            try {
-                int[] r = sys().waitpid(pid, 0);
-                return r[1];
-            } catch (SyscallException e) {
-                if (e.errno() == Errno.EINTR) continue;
-                throw new JrunException("wait for container init " + pid + ": " + e.getMessage(), e);
-            }
         }
     }
 

@@ -118,16 +118,15 @@ public final class ExecEngine {
         Console c = console;
         SignalForwarder fwd = SignalForwarder.install(sig -> {
             if (sig == SIGWINCH && c != null) c.resize();
-            else signalQuietly(pid, sig);
+            else Processes.signalQuietly(sys(), pid, sig);
         });
         int status;
         try {
-            status = waitFor(pid);
+            status = Processes.waitFor(sys(), pid, "exec process");
         } finally {
             fwd.uninstall();
         }
-        if (WaitStatus.signaled(status)) return 128 + WaitStatus.termSignal(status);
-        return WaitStatus.exitStatus(status);
+        return WaitStatus.shellCode(status);
     }
 
     /**
@@ -155,12 +154,12 @@ public final class ExecEngine {
             h.send(HelperSession.CONTINUE);
             h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
             h.awaitExecve(HELPER_TIMEOUT_MS);
-            reap(h.helperPid());
+            Processes.reap(sys(), h.helperPid());
             return pid;
         } catch (RuntimeException e) {
-            reap(h.helperPid());
+            Processes.reap(sys(), h.helperPid());
             if (pid > 0) {
-                signalQuietly(pid, 9);
+                Processes.signalQuietly(sys(), pid, 9);
                 reapQuietly(pid);
             }
             throw e;
@@ -273,25 +272,6 @@ public final class ExecEngine {
         }
     }
 
-    private int waitFor(int pid) {
-        while (true) {
-            try {
-                return sys().waitpid(pid, 0)[1];
-            } catch (SyscallException e) {
-                if (e.errno() == Errno.EINTR) continue;
-                throw new JrunException("wait for exec process " + pid + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private void reap(int pid) {
-        try {
-            sys().waitpid(pid, 0);
-        } catch (SyscallException e) {
-            if (e.errno() != Errno.ECHILD) throw e;
-        }
-    }
-
     private void reapQuietly(int pid) {
         try {
             sys().waitpid(pid, 0);
@@ -300,11 +280,4 @@ public final class ExecEngine {
         }
     }
 
-    private void signalQuietly(int pid, int sig) {
-        try {
-            sys().kill(pid, sig);
-        } catch (SyscallException ignored) {
-            // raced with its exit
-        }
-    }
 }
