@@ -410,7 +410,9 @@ void jr_user_and_caps(void)
 			missing &= jr_caps_valid_mask(jr.last_cap);
 			if (missing) {
 				int c = __builtin_ctzll(missing);
-				jr_fail(JR_ST_CAPS, EPERM, "capset", "unable to apply caps: %s is not in the runtime's bounding set",
+				/* empty syscall name: Java passes the sentence on as it is (runc's wording + the name) */
+				jr_fail(JR_ST_CAPS, EPERM, "",
+					"unable to apply caps: %s is not in the runtime's bounding set: operation not permitted",
 					jr_cap_name(c));
 			}
 		}
