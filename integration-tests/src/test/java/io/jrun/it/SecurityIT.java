@@ -271,12 +271,14 @@ class SecurityIT extends ItBase {
 
     @Test
     void cve202421626NoHostFdOrCwdReachesTheContainer() throws Exception {
-        // marker reachable from the host's / as a relative path: only a process whose cwd is outside the
-        // container's root can find it by walking up with ".."
+        // Only a process whose cwd is outside the container's root gets anywhere by walking up with "..": to the
+        // host's / (the marker, a path relative to it), or to the root of the host's procfs, where this test's
+        // own host pid is listed (the helper holds the host's /proc/<pid>/fd open while it sets up).
         Path marker = Files.writeString(work.resolve("escape-marker"), "host\n");
         String rel = marker.toString().substring(1);
-        String probe = "cd ../../../../../../../../../..; test -e " + rel + " && echo ESCAPED; "
-                + "echo cwd=$(readlink /proc/self/cwd)";
+        long hostPid = ProcessHandle.current().pid();
+        String probe = "cd ../../../../../../../../../..; (test -e " + rel + " || test -e " + hostPid + "/cmdline) && "
+                + "echo ESCAPED $(ls | head -5); echo cwd=$(readlink /proc/self/cwd)";
 
         Path b = bundle("fds", List.of("sh", "-c", "ls /proc/self/fd | tr '\\n' ' '; echo; readlink /proc/self/cwd"));
         Jrun.Result r = jrun.run("run", "--bundle", b.toString(), "fds");
@@ -319,9 +321,10 @@ class SecurityIT extends ItBase {
                 + ", \"options\": [\"rbind\", \"rw\"]}";
         String last = "{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"nodev\", \"mode=1777\"]}";
 
-        // first container: swaps /vol/d between a directory and a symlink to the host path, as fast as it can
-        Path a = bundle("swapper", List.of("sh", "-c", "cd /vol; while :; do mkdir d 2>/dev/null; rmdir d 2>/dev/null; "
-                + "ln -s " + hostTarget + " d 2>/dev/null; rm -f d; done"));
+        // first container: keeps swapping /vol/d between a directory and a symlink to the host path, about half
+        // the time each, so that the second container's create meets both and the swap in between
+        Path a = bundle("swapper", List.of("sh", "-c", "cd /vol; while :; do mkdir d 2>/dev/null; usleep 700; rm -rf d; "
+                + "ln -s " + hostTarget + " d 2>/dev/null; usleep 700; rm -f d; done"));
         Files.writeString(a.resolve("config.json"), Files.readString(a.resolve("config.json")).replace(last, last + ",\n" + volMount));
         ok("create", "--bundle", a.toString(), "swapper");
         ok("start", "swapper");
