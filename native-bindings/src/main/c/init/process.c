@@ -201,6 +201,33 @@ void jr_keyring(void)
 		JR_DIE(JR_ST_ATTR, "keyctl", "join session keyring %s", name);
 }
 
+int jr_write_exec_label(const char *proc_self, const char *label)
+{
+	char path[PATH_MAX];
+	size_t l = strlen(label);
+	int fd = -1;
+	/* AppArmor's text is "exec <profile>" (apparmor(7), change_onexec). With LSM stacking (Linux 5.1+)
+	 * the LSM-specific attr/apparmor/exec is the one that reaches AppArmor whatever the "display" LSM;
+	 * older kernels only have the shared attr/exec. SELinux contexts (user:role:type[:level]) go to
+	 * attr/exec, which is SELinux's. */
+	if (strncmp(label, "exec ", 5) == 0) {
+		snprintf(path, sizeof path, "%s/attr/apparmor/exec", proc_self);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT)
+			return -errno;
+	}
+	if (fd < 0) {
+		snprintf(path, sizeof path, "%s/attr/exec", proc_self);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	ssize_t n = write(fd, label, l);
+	int e = n < 0 ? errno : n != (ssize_t)l ? EIO : 0;
+	close(fd);
+	return -e;
+}
+
 void jr_process_label(void)
 {
 	struct jr_plan *p = &jr.plan;
@@ -208,13 +235,9 @@ void jr_process_label(void)
 		return;
 	jr_set_stage(JR_ST_ATTR);
 	/* takes effect at execve; Java sends the exact text the LSM wants (e.g. "exec <profile>") */
-	int fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		JR_DIE(JR_ST_ATTR, "open", "/proc/thread-self/attr/exec");
-	size_t l = strlen(p->process_label);
-	if (write(fd, p->process_label, l) != (ssize_t)l)
-		JR_DIE(JR_ST_ATTR, "write", "/proc/thread-self/attr/exec = %s", p->process_label);
-	close(fd);
+	int r = jr_write_exec_label("/proc/thread-self", p->process_label);
+	if (r < 0)
+		jr_fail(JR_ST_ATTR, -r, "write", "/proc/thread-self/attr/exec = %s", p->process_label);
 }
 
 void jr_no_new_privs(void)
@@ -271,6 +294,26 @@ int jr_read_last_cap(void)
 	while (i < 63 && prctl(PR_CAPBSET_READ, i + 1, 0, 0, 0) >= 0)
 		i++;
 	return i;
+}
+
+/* linux/capability.h names, for error messages only (Java validates names; the plan carries masks) */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+	"CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
+	"CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+	"CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+const char *jr_cap_name(int cap)
+{
+	static char buf[24];
+	if (cap >= 0 && cap < (int)(sizeof cap_names / sizeof *cap_names))
+		return cap_names[cap];
+	snprintf(buf, sizeof buf, "capability %d", cap);
+	return buf;
 }
 
 uint64_t jr_caps_valid_mask(int last_cap)
@@ -355,6 +398,24 @@ void jr_user_and_caps(void)
 		jr_set_stage(JR_ST_CAPS);
 		struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 		struct __user_cap_data_struct d[2];
+		/* A capability this process no longer holds (e.g. one missing from the host's bounding set, or
+		 * dropped by whoever started jrun) cannot be raised again: capset(2) says EPERM. runc fails the
+		 * same way ("unable to apply caps: operation not permitted"); we name the capability. Only the
+		 * bounding and ambient sets tolerate it (nothing to drop / raise skipped), as in runc. */
+		if (syscall(SYS_capget, &h, d) == 0) {
+			uint64_t prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+			uint64_t inh = (uint64_t)d[1].inheritable << 32 | d[0].inheritable;
+			uint64_t missing = ((p->cap_effective | p->cap_permitted) & ~prm) |
+					   (p->cap_inheritable & ~(prm | inh));
+			missing &= jr_caps_valid_mask(jr.last_cap);
+			if (missing) {
+				int c = __builtin_ctzll(missing);
+				/* empty syscall name: Java passes the sentence on as it is (runc's wording + the name) */
+				jr_fail(JR_ST_CAPS, EPERM, "",
+					"unable to apply caps: %s is not in the runtime's bounding set: operation not permitted",
+					jr_cap_name(c));
+			}
+		}
 		jr_caps_to_data(p->cap_effective, p->cap_permitted, p->cap_inheritable, jr.last_cap, d);
 		if (syscall(SYS_capset, &h, d) < 0)
 			JR_DIE(JR_ST_CAPS, "capset", "effective 0x%llx permitted 0x%llx inheritable 0x%llx",

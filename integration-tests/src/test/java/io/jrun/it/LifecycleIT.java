@@ -161,7 +161,8 @@ class LifecycleIT extends ItBase {
     @Test
     void capabilitiesAreExactlyTheConfiguredOnes() throws Exception {
         String caps = "[\"CAP_CHOWN\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]";
-        Path b = bundle("caps", List.of("grep", "^Cap", "/proc/self/status"),
+        // the acceptance check: exactly these bits, CapInh/CapAmb zero, NoNewPrivs: 1 (Bundles sets it)
+        Path b = bundle("caps", List.of("grep", "^Cap\\|^NoNewPrivs", "/proc/self/status"),
                 Map.of("capabilities", "{\"bounding\": " + caps + ", \"effective\": " + caps + ", \"permitted\": " + caps + "}"),
                 Map.of(), null);
         Jrun.Result r = jrun.run("run", "--bundle", b.toString(), "caps");
@@ -172,6 +173,7 @@ class LifecycleIT extends ItBase {
         assertTrue(r.out().contains("CapEff:\t0000000000000421"), r.out());
         assertTrue(r.out().contains("CapBnd:\t0000000000000421"), r.out());
         assertTrue(r.out().contains("CapAmb:\t0000000000000000"), r.out());
+        assertTrue(r.out().contains("NoNewPrivs:\t1"), r.out());
     }
 
     @Test

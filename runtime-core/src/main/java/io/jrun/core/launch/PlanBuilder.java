@@ -53,9 +53,24 @@ public final class PlanBuilder {
 
     private PlanBuilder() {}
 
+    /**
+     * Which Linux security modules the host has enabled: AppArmor's securityfs directory, SELinux's selinuxfs
+     * mount point (where runc and libselinux look). Unit tests pass their own.
+     */
+    public record Lsm(boolean apparmor, boolean selinux) {
+        public static Lsm host() {
+            return new Lsm(Files.isDirectory(Path.of("/sys/kernel/security/apparmor")),
+                    Files.isDirectory(Path.of("/sys/fs/selinux")));
+        }
+    }
+
     /** The plan for {@code create}: a new container init. */
     public static byte[] create(Spec spec, Context ctx) {
-        rejectUnsupported(spec);
+        return create(spec, ctx, Lsm.host());
+    }
+
+    static byte[] create(Spec spec, Context ctx, Lsm lsm) {
+        rejectUnsupported(spec, lsm);
         Spec.Linux linux = spec.linux();
         PlanWriter w = new PlanWriter();
         w.int32(PlanWriter.MODE, PlanWriter.MODE_CREATE);
@@ -132,6 +147,12 @@ public final class PlanBuilder {
         if (ctx.noNewKeyring()) w.flag(PlanWriter.NO_NEW_KEYRING);
         if (linux.personality() != null) w.int64(PlanWriter.PERSONALITY, personality(linux.personality()));
         w.string(PlanWriter.EXEC_FIFO, ctx.execFifo().toString());
+        // linux.mountLabel: the helper adds it as context="…" to the mounts that take one (selinux(8))
+        if (linux.mountLabel() != null && !linux.mountLabel().isEmpty()) {
+            w.string(PlanWriter.MOUNT_LABEL, linux.mountLabel());
+        }
+        String label = processLabel(spec.process(), lsm, "config.json: process.");
+        if (label != null) w.string(PlanWriter.PROCESS_LABEL, label);
         addProcess(w, spec.process(), ctx, true);
         return w.toBytes();
     }
@@ -143,6 +164,10 @@ public final class PlanBuilder {
      * own user namespace fails with EINVAL, and re-joining the others would be a no-op.
      */
     public static byte[] exec(Spec.Process p, int initPid, Context ctx) {
+        return exec(p, initPid, ctx, Lsm.host());
+    }
+
+    static byte[] exec(Spec.Process p, int initPid, Context ctx, Lsm lsm) {
         PlanWriter w = new PlanWriter();
         w.int32(PlanWriter.MODE, PlanWriter.MODE_EXEC);
         w.string(PlanWriter.CONTAINER_ID, ctx.containerId());
@@ -155,7 +180,7 @@ public final class PlanBuilder {
             w.begin(PlanWriter.NS_JOIN).u32(Namespaces.FLAGS.get(type)).str(theirs.toString()).end();
         }
         if (ctx.noNewKeyring()) w.flag(PlanWriter.NO_NEW_KEYRING);
-        String label = processLabel(p);
+        String label = processLabel(p, lsm, "process.json: ");
         if (label != null) w.string(PlanWriter.PROCESS_LABEL, label);
         addProcess(w, p, ctx, false);
         return w.toBytes();
@@ -163,22 +188,25 @@ public final class PlanBuilder {
 
     /**
      * What goes to /proc/thread-self/attr/exec for the process: AppArmor wants "exec <profile>"
-     * (apparmor(7), change_onexec), SELinux the bare context. Rejected where the LSM is not enabled.
+     * (apparmor(7), change_onexec), SELinux the bare context. Rejected where the LSM is not enabled: a label
+     * silently not applied would leave the process unconfined. {@code where} prefixes the field in errors.
      */
-    static String processLabel(Spec.Process p) {
+    static String processLabel(Spec.Process p, Lsm lsm, String where) {
+        if (p == null) return null;
         boolean aa = p.apparmorProfile() != null && !p.apparmorProfile().isEmpty();
         boolean se = p.selinuxLabel() != null && !p.selinuxLabel().isEmpty();
-        if (aa && se) throw new JrunException("process.json: apparmorProfile and selinuxLabel cannot both be set");
+        // one attr/exec write per execve: the two would overwrite each other on a host with both (stacking)
+        if (aa && se) throw new JrunException(where + "apparmorProfile: cannot be combined with selinuxLabel");
         if (aa) {
-            if (!Files.isDirectory(Path.of("/sys/kernel/security/apparmor"))) {
-                throw new JrunException("process.json: apparmorProfile: AppArmor is not enabled on this host");
+            if (!lsm.apparmor()) throw new JrunException(where + "apparmorProfile: AppArmor is not enabled on this host");
+            // a newline would let the profile name smuggle a second command into the attr write
+            if (p.apparmorProfile().indexOf('\n') >= 0 || p.apparmorProfile().indexOf('\0') >= 0) {
+                throw new JrunException(where + "apparmorProfile: invalid profile name");
             }
             return "exec " + p.apparmorProfile();
         }
         if (se) {
-            if (!Files.isDirectory(Path.of("/sys/fs/selinux"))) {
-                throw new JrunException("process.json: selinuxLabel: SELinux is not enabled on this host");
-            }
+            if (!lsm.selinux()) throw new JrunException(where + "selinuxLabel: SELinux is not enabled on this host");
             return p.selinuxLabel();
         }
         return null;
@@ -419,21 +447,22 @@ public final class PlanBuilder {
      * Fields of runtime-spec 1.2 that jrun does not implement yet: rejected by name, never silently dropped.
      */
     public static void rejectUnsupported(Spec spec) {
+        rejectUnsupported(spec, Lsm.host());
+    }
+
+    static void rejectUnsupported(Spec spec, Lsm lsm) {
         Spec.Linux l = spec.linux();
         if (l.intelRdt() != null) throw unsupported("linux.intelRdt", "Intel RDT (resctrl)");
         if (!l.netDevices().isEmpty()) throw unsupported("linux.netDevices", "moving network devices");
         Spec.Process p = spec.process();
         if (p != null && p.execCPUAffinity() != null) throw unsupported("process.execCPUAffinity", "exec CPU affinity");
-        if (p != null && p.apparmorProfile() != null && !p.apparmorProfile().isEmpty()
-                && !Files.isDirectory(Path.of("/sys/kernel/security/apparmor"))) {
-            throw new JrunException("config.json: process.apparmorProfile: AppArmor is not enabled on this host");
-        }
-        if (p != null && p.selinuxLabel() != null && !p.selinuxLabel().isEmpty()
-                && !Files.isDirectory(Path.of("/sys/fs/selinux"))) {
-            throw new JrunException("config.json: process.selinuxLabel: SELinux is not enabled on this host");
-        }
-        if (l.mountLabel() != null && !l.mountLabel().isEmpty() && !Files.isDirectory(Path.of("/sys/fs/selinux"))) {
-            throw new JrunException("config.json: linux.mountLabel: SELinux is not enabled on this host");
+        processLabel(p, lsm, "config.json: process.");
+        if (l.mountLabel() != null && !l.mountLabel().isEmpty()) {
+            if (!lsm.selinux()) throw new JrunException("config.json: linux.mountLabel: SELinux is not enabled on this host");
+            // quoted into mount(2) data (MLS labels hold commas): a quote inside would end it and start another option
+            if (l.mountLabel().indexOf('"') >= 0 || l.mountLabel().indexOf('\0') >= 0) {
+                throw new JrunException("config.json: linux.mountLabel: invalid SELinux context");
+            }
         }
     }
 
