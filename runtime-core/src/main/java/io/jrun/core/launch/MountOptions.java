@@ -112,6 +112,7 @@ public record MountOptions(long flags, long clearFlags, long propagation, long a
         all.addAll(RECURSIVE.keySet());
         all.add("bind");
         all.add("rbind");
+        all.add("tmpcopyup");
         return java.util.List.copyOf(all);
     }
 
