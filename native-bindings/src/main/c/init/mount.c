@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <linux/openat2.h>
 
 #include "jrun_init.h"
@@ -240,6 +243,199 @@ static char *with_label(const char *data, const char *label)
 	return s;
 }
 
+
+/* ---- tmpcopyup: copy the covered directory into the fresh tmpfs ----
+ *
+ * Everything is done relative to two directory fds (the covered directory, opened before the mount, and the
+ * new mount's root) with single-component names read from the source directory: O_NOFOLLOW and
+ * AT_SYMLINK_NOFOLLOW everywhere, so a symlink is copied as a symlink and never followed out of either tree.
+ * Nothing else runs in the container's mount namespace yet, so the target tree cannot change under us. */
+
+#define COPYUP_MAX_DEPTH 64
+
+struct copyup {
+	const char *dest;	/* the mount's destination, for messages */
+	char rel[PATH_MAX];	/* path below it of the entry being copied */
+	dev_t dev;		/* the covered directory's filesystem: other mounts below it are not entered */
+};
+
+static void copyup_fail(struct copyup *c, int err, const char *sc)
+{
+	jr_fail(JR_ST_MOUNTS, err, sc, "tmpcopyup %s%s%s", c->dest, *c->rel ? "/" : "", c->rel);
+}
+
+/* Owner, mode, timestamps. Owner first (chown clears set-id bits). An owner the user namespace does not map
+ * (EINVAL), or that we may not give away (EPERM), leaves the entry owned by us. */
+static void copyup_meta(struct copyup *c, int fd, int dir, const char *name, const struct stat *st)
+{
+	int r = fd >= 0 ? fchown(fd, st->st_uid, st->st_gid)
+			: fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+	if (r < 0 && errno != EINVAL && errno != EPERM)
+		copyup_fail(c, errno, "fchownat");
+	if (!S_ISLNK(st->st_mode)) {
+		r = fd >= 0 ? fchmod(fd, st->st_mode & 07777) : fchmodat(dir, name, st->st_mode & 07777, 0);
+		if (r < 0)
+			copyup_fail(c, errno, "fchmodat");
+	}
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	r = fd >= 0 ? futimens(fd, ts) : utimensat(dir, name, ts, AT_SYMLINK_NOFOLLOW);
+	if (r < 0)
+		copyup_fail(c, errno, "utimensat");
+}
+
+static void copyup_data(struct copyup *c, int in, int out, off_t size)
+{
+	int use_sendfile = 0;
+	while (size > 0) {
+		size_t chunk = size > (1 << 30) ? (size_t)1 << 30 : (size_t)size;
+		ssize_t n = use_sendfile ? sendfile(out, in, NULL, chunk) : copy_file_range(in, NULL, out, NULL, chunk, 0);
+		if (n < 0 && !use_sendfile && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+			use_sendfile = 1;	/* across filesystems copy_file_range may refuse */
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			copyup_fail(c, errno, use_sendfile ? "sendfile" : "copy_file_range");
+		if (n == 0)
+			break;	/* the file shrank while we copied: keep what there was */
+		size -= n;
+	}
+}
+
+static void copyup_dir(struct copyup *c, int from, int to, int depth);
+
+static void copyup_entry(struct copyup *c, int from, int to, const char *name, int depth)
+{
+	struct stat st;
+	if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		copyup_fail(c, errno, "fstatat");
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR: {
+		if (mkdirat(to, name, 0700) < 0)
+			copyup_fail(c, errno, "mkdirat");
+		int out = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (out < 0)
+			copyup_fail(c, errno, "openat");
+		if (st.st_dev == c->dev) {	/* a mount below the destination stays behind, as the mount point */
+			if (depth >= COPYUP_MAX_DEPTH)
+				copyup_fail(c, ELOOP, "openat");
+			int in = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (in < 0)
+				copyup_fail(c, errno, "openat");
+			copyup_dir(c, in, out, depth + 1);	/* closes in */
+		}
+		copyup_meta(c, out, to, name, &st);	/* after the contents: their creation moved mtime */
+		close(out);
+		break;
+	}
+	case S_IFREG: {
+		int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (in < 0)
+			copyup_fail(c, errno, "openat");
+		struct stat ist;
+		if (fstat(in, &ist) < 0)
+			copyup_fail(c, errno, "fstat");
+		if (!S_ISREG(ist.st_mode))
+			copyup_fail(c, EIO, "fstat");	/* swapped since the fstatat: refuse rather than guess */
+		int out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (out < 0)
+			copyup_fail(c, errno, "openat");
+		copyup_data(c, in, out, ist.st_size);
+		copyup_meta(c, out, to, name, &ist);
+		close(in);
+		close(out);
+		break;
+	}
+	case S_IFLNK: {
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(from, name, target, sizeof target - 1);
+		if (n < 0)
+			copyup_fail(c, errno, "readlinkat");
+		target[n] = 0;
+		if (symlinkat(target, to, name) < 0)
+			copyup_fail(c, errno, "symlinkat");
+		copyup_meta(c, -1, to, name, &st);
+		break;
+	}
+	default:	/* character and block devices, fifos, sockets */
+		if (mknodat(to, name, st.st_mode & (S_IFMT | 0777), st.st_rdev) < 0) {
+			/* a device node in a user namespace: the container could not open it anyway */
+			if (errno == EPERM && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+				break;
+			copyup_fail(c, errno, "mknodat");
+		}
+		copyup_meta(c, -1, to, name, &st);
+	}
+}
+
+/* Copies the entries of directory fd `from` into directory fd `to`; closes `from`. */
+static void copyup_dir(struct copyup *c, int from, int to, int depth)
+{
+	DIR *d = fdopendir(from);
+	if (!d)
+		copyup_fail(c, errno, "fdopendir");
+	size_t base = strlen(c->rel);
+	for (;;) {
+		errno = 0;
+		struct dirent *e = readdir(d);
+		if (!e) {
+			if (errno)
+				copyup_fail(c, errno, "getdents64");
+			break;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(c->rel + base, sizeof c->rel - base, "%s%s", base ? "/" : "", e->d_name) >=
+		    (int)(sizeof c->rel - base))
+			copyup_fail(c, ENAMETOOLONG, "openat");
+		copyup_entry(c, dirfd(d), to, e->d_name, depth);
+		c->rel[base] = 0;
+	}
+	closedir(d);
+}
+
+/* Whether the comma-separated mount data carries key=... */
+static int has_option(const char *data, const char *key)
+{
+	size_t k = strlen(key);
+	for (const char *p = data; *p;) {
+		if (!strncmp(p, key, k) && p[k] == '=')
+			return 1;
+		const char *comma = strchr(p, ',');
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+static void copy_up(const struct jr_mount *m, int from)
+{
+	char tp[FDPATH_LEN];
+	struct copyup c = { .dest = m->dest };
+	struct stat st;
+	if (fstat(from, &st) < 0)
+		JR_DIE(JR_ST_MOUNTS, "fstat", "tmpcopyup %s", m->dest);
+	c.dev = st.st_dev;
+	/* re-resolve: the new mount's root, not the covered directory */
+	int top = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
+	int to = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (to < 0)
+		JR_DIE(JR_ST_MOUNTS, "openat", "tmpcopyup %s", m->dest);
+	copyup_dir(&c, from, to, 0);
+	/* the root itself: the covered directory's mode and owner, unless the mount's options set them */
+	if (!has_option(m->data, "uid") && !has_option(m->data, "gid") &&
+	    fchown(to, st.st_uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM)
+		JR_DIE(JR_ST_MOUNTS, "fchown", "tmpcopyup %s", m->dest);
+	if (!has_option(m->data, "mode") && fchmod(to, st.st_mode & 07777) < 0)
+		JR_DIE(JR_ST_MOUNTS, "fchmod", "tmpcopyup %s", m->dest);
+	close(to);
+	if ((m->flags & MS_RDONLY) && remount_bind(fdpath(tp, top), MS_RDONLY | (m->flags & MS_REMOUNT_BITS)) < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "remount %s read-only", m->dest);
+	close(top);
+}
+
 static void do_mount(const struct jr_mount *m)
 {
 	char tp[FDPATH_LEN], sp[FDPATH_LEN];
@@ -266,10 +462,21 @@ static void do_mount(const struct jr_mount *m)
 			      strncmp(fs, "cgroup", 6) && strcmp(fs, "mqueue");
 		if (labeled)
 			data = with_label(m->data, jr.plan.mount_label);
-		if (mount(m->source, fdpath(tp, dst), fs, m->flags, *data ? data : NULL) < 0)
+		int copy_from = -1;
+		unsigned long flags = m->flags;
+		if (m->kind == JR_MOUNT_TMPFS_COPYUP) {
+			/* the covered directory, readable: the fd keeps reaching it once the tmpfs is on top */
+			copy_from = openat(dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (copy_from < 0)
+				JR_DIE(JR_ST_MOUNTS, "openat", "tmpcopyup %s", m->dest);
+			flags &= ~MS_RDONLY;	/* read-only only once filled */
+		}
+		if (mount(m->source, fdpath(tp, dst), fs, flags, *data ? data : NULL) < 0)
 			JR_DIE(JR_ST_MOUNTS, "mount", "%s (%s) on %s", m->source, fs, m->dest);
 		if (labeled)
 			free(data);
+		if (copy_from >= 0)
+			copy_up(m, copy_from);
 	}
 	close(dst);
 	apply_attrs_and_propagation(m);

@@ -221,7 +221,7 @@ static int parse_attr(struct jr_plan *p, uint16_t type, struct cur *c)
 		    c_u64(c, &m->attr_set) || c_u64(c, &m->attr_clr) || c_u32(c, &m->mkdir_kind) ||
 		    c_cstr(c, &m->source) || c_cstr(c, &m->dest) || c_cstr(c, &m->fstype) || c_cstr(c, &m->data))
 			return -1;
-		if (m->kind < JR_MOUNT_NORMAL || m->kind > JR_MOUNT_CGROUP_TMPFS || m->mkdir_kind > JR_MKDIR_FILE)
+		if (m->kind < JR_MOUNT_NORMAL || m->kind > JR_MOUNT_TMPFS_COPYUP || m->mkdir_kind > JR_MKDIR_FILE)
 			return -1;
 		break;
 	}

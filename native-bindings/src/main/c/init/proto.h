@@ -37,7 +37,8 @@ enum {
 };
 
 enum { JR_MODE_CREATE = 1, JR_MODE_EXEC = 2 };
-enum { JR_MOUNT_NORMAL = 1, JR_MOUNT_BIND = 2, JR_MOUNT_CGROUP_TMPFS = 3 };
+/* 4: a tmpfs that gets the covered directory's contents copied in (runc's tmpcopyup) */
+enum { JR_MOUNT_NORMAL = 1, JR_MOUNT_BIND = 2, JR_MOUNT_CGROUP_TMPFS = 3, JR_MOUNT_TMPFS_COPYUP = 4 };
 enum { JR_DEV_MKNOD = 1, JR_DEV_BIND = 2 };
 enum { JR_MKDIR_DIR = 0, JR_MKDIR_FILE = 1 };
 

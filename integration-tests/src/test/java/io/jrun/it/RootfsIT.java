@@ -259,6 +259,84 @@ class RootfsIT extends ItBase {
         assertFalse(Files.exists(b.resolve("rootfs/a/b")), "/a/b was made in the tmpfs, not the rootfs");
     }
 
+    /**
+     * tmpcopyup (the runc extension podman sends with --read-only): the tmpfs on /data starts as a copy of the
+     * image's /data (file with its mode, owner and mtime, subdirectory, symlinks copied as links, fifo, device
+     * node) and is writable while the root stays read-only; the image's /data is left alone.
+     */
+    @Test
+    void tmpcopyupCopiesTheCoveredDirectoryIntoTheTmpfs() throws Exception {
+        Path b = bundleWithMounts("copyup", sh(String.join("\n",
+                        "echo file=$(cat /data/file) $(stat -c '%a %u:%g %Y' /data/file)",
+                        "echo sub=$(cat /data/sub/inner)",
+                        "echo link=$(readlink /data/link) $(cat /data/link)",
+                        "echo abs=$(readlink /data/abs)",
+                        "echo fifo=$(stat -c %F /data/fifo)",
+                        "echo null=$(stat -c '%F %t:%T' /data/null)",
+                        "echo fs=$(grep ' /data ' /proc/mounts | cut -d' ' -f3)",
+                        "touch /data/new && echo data=rw || echo data=ro",
+                        "touch /x 2>/dev/null && echo root=rw || echo root=ro")), Map.of(),
+                mount("/data", "tmpfs", "tmpfs", "nosuid", "nodev", "tmpcopyup"));
+        Path data = b.resolve("rootfs/data");
+        Files.createDirectories(data.resolve("sub"));
+        Files.writeString(data.resolve("file"), "content\n");
+        Files.setPosixFilePermissions(data.resolve("file"), PosixFilePermissions.fromString("rw-r--r-x"));
+        Files.setLastModifiedTime(data.resolve("file"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertEquals(0, Jrun.exec(null, List.of("chown", "1234:2345", data.resolve("file").toString())).code());
+        Files.writeString(data.resolve("sub/inner"), "inner\n");
+        Files.createSymbolicLink(data.resolve("link"), Path.of("sub/inner"));
+        Files.createSymbolicLink(data.resolve("abs"), Path.of("/etc/shadow")); // copied as a link, never followed
+        assertEquals(0, Jrun.exec(null, List.of("mkfifo", data.resolve("fifo").toString())).code());
+        assertEquals(0, Jrun.exec(null, List.of("mknod", data.resolve("null").toString(), "c", "1", "3")).code());
+
+        String out = runOk(b, "copyup");
+        assertEquals("content 645 1234:2345 1000000000", line(out, "file="));
+        assertEquals("inner", line(out, "sub="));
+        assertEquals("sub/inner inner", line(out, "link="));
+        assertEquals("/etc/shadow", line(out, "abs="));
+        assertEquals("fifo", line(out, "fifo="));
+        assertEquals("character special file 1:3", line(out, "null="));
+        assertEquals("tmpfs", line(out, "fs="));
+        assertEquals("rw", line(out, "data="));
+        assertEquals("ro", line(out, "root="));
+        assertFalse(Files.exists(data.resolve("new")), "the write went to the tmpfs, not the image");
+    }
+
+    /** podman --read-only: /tmp, /var/tmp and /run are tmpfs with tmpcopyup, next to its usual /dev tmpfs. */
+    @Test
+    void podmanReadOnlyMountsWithTmpcopyup() throws Exception {
+        Path b = bundle("podro", sh(String.join("\n",
+                "echo tmp=$(cat /tmp/keep) run=$(ls /run) vartmp=$(cat /var/tmp/v)",
+                "touch /tmp/a /var/tmp/b /run/c && echo writable=yes",
+                "echo ro=$(touch /etc/x 2>/dev/null && echo no || echo yes)",
+                "echo tmpfs=$(grep -cE ' /(tmp|var/tmp|run) tmpfs ' /proc/mounts)")));
+        String opts = "\"options\": [\"rw\", \"rprivate\", \"nosuid\", \"nodev\", \"tmpcopyup\"]";
+        edit(b, DEFAULT_LAST_MOUNT, String.join(",\n    ",
+                "{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", " + opts + "}",
+                "{\"destination\": \"/var/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", " + opts + "}",
+                "{\"destination\": \"/run\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", " + opts + "}"));
+        Path rootfs = b.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("tmp"));
+        Files.writeString(rootfs.resolve("tmp/keep"), "kept\n");
+        Files.createDirectories(rootfs.resolve("var/tmp"));
+        Files.writeString(rootfs.resolve("var/tmp/v"), "v\n");
+        Files.createDirectories(rootfs.resolve("run/lock"));
+        String out = runOk(b, "podro");
+        assertEquals("kept run=lock vartmp=v", line(out, "tmp="));
+        assertEquals("yes", line(out, "writable="));
+        assertEquals("yes", line(out, "ro="));
+        assertEquals("3", line(out, "tmpfs="));
+    }
+
+    @Test
+    void tmpcopyupOnABindMountIsRejected() throws Exception {
+        Path b = bundleWithMounts("copybind", List.of("true"), Map.of(),
+                bind("/data", Files.createDirectories(work.resolve("bsrc")), "rbind", "tmpcopyup"));
+        Jrun.Result r = jrun.run("run", "--bundle", b.toString(), "copybind");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("tmpcopyup is only valid for a mount of type tmpfs"), r::toString);
+    }
+
     @Test
     void bindFlagsPropagationAndRecursiveAttributes() throws Exception {
         // a host dir with a submount: "ro" leaves the submount writable, "rro" (mount_setattr) does not

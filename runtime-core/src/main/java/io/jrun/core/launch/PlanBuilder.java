@@ -37,7 +37,7 @@ public final class PlanBuilder {
             MS_NOSUID = MountOptions.MS_NOSUID, MS_NODEV = MountOptions.MS_NODEV, MS_NOEXEC = MountOptions.MS_NOEXEC,
             MS_REC = MountOptions.MS_REC, MS_PRIVATE = MountOptions.MS_PRIVATE;
 
-    static final int MOUNT_NORMAL = 1, MOUNT_BIND = 2, MOUNT_CGROUP_TMPFS = 3;
+    static final int MOUNT_NORMAL = 1, MOUNT_BIND = 2, MOUNT_CGROUP_TMPFS = 3, MOUNT_TMPFS_COPYUP = 4;
     static final int MKDIR_DIR = 0, MKDIR_FILE = 1;
     static final int DEVICE_MKNOD = 1, DEVICE_BIND = 2;
     static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFBLK = 0060000;
@@ -307,11 +307,12 @@ public final class PlanBuilder {
         }
         MountOptions o = MountOptions.parse(m.options());
         if (o.idmap()) throw new JrunException(where + ".options: idmap: idmapped mounts are not supported by jrun yet");
-        if (m.options().contains("tmpcopyup")) {
-            throw new JrunException(where + ".options: tmpcopyup is not supported by jrun");
-        }
         String dest = clean(m.destination());
         String type = m.type() == null ? "" : m.type();
+        if (o.copyUp() && (o.bind() || !type.equals("tmpfs"))) {
+            throw new JrunException(where + ".options: tmpcopyup is only valid for a mount of type tmpfs, not "
+                    + (o.bind() || type.equals("bind") ? "a bind mount" : type.isEmpty() ? "an untyped mount" : type));
+        }
         if (o.bind() || type.equals("bind")) {
             String source = m.source() == null ? "" : m.source();
             Path src = Path.of(source);
@@ -332,7 +333,7 @@ public final class PlanBuilder {
         String source = m.source() == null ? type : m.source();
         String data = o.data();
         if (type.equals("overlay")) data = overlayData(data, ctx.bundle());
-        mount(w, MOUNT_NORMAL, flags, o.propagation(), o.attrSet(), o.attrClr(), MKDIR_DIR, source, dest, type, data);
+        mount(w, o.copyUp() ? MOUNT_TMPFS_COPYUP : MOUNT_NORMAL, flags, o.propagation(), o.attrSet(), o.attrClr(), MKDIR_DIR, source, dest, type, data);
     }
 
     /**

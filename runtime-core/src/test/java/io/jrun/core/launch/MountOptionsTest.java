@@ -75,6 +75,11 @@ class MountOptionsTest {
         assertTrue(MountOptions.parse(List.of("idmap")).idmap());
         assertTrue(MountOptions.parse(List.of("ridmap")).idmap());
         assertEquals("", r.data());
+        MountOptions c = MountOptions.parse(List.of("tmpcopyup", "mode=755"));
+        assertTrue(c.copyUp());
+        assertEquals("mode=755", c.data(), "tmpcopyup is no tmpfs data option");
+        assertFalse(r.copyUp());
+        assertTrue(MountOptions.names().contains("tmpcopyup"));
     }
 
     @Test

@@ -97,6 +97,35 @@ class PlanBuilderMountsTest {
     }
 
     @Test
+    void tmpcopyupMakesACopyUpTmpfsAndIsNotPassedAsData() {
+        // podman --read-only: /run, /tmp, /var/tmp are tmpfs with tmpcopyup
+        String mounts = """
+                {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"]},
+                {"destination": "/run", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "tmpcopyup", "mode=755"]},
+                {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]}""";
+        List<PlanDecoder.Mount> m = plan(config(mounts, OWN_NS, "", true)).mounts();
+        assertEquals(new PlanDecoder.Mount(PlanBuilder.MOUNT_TMPFS_COPYUP, MS_NOSUID | MS_NODEV, MS_PRIVATE | MS_REC,
+                0, 0, PlanBuilder.MKDIR_DIR, "tmpfs", "/tmp", "tmpfs", ""), m.get(0));
+        assertEquals(PlanBuilder.MOUNT_TMPFS_COPYUP, m.get(1).kind());
+        assertEquals(MS_RDONLY, m.get(1).flags() & MS_RDONLY, "ro stays a flag; the helper copies before it");
+        assertEquals("mode=755", m.get(1).data());
+        assertEquals(PlanBuilder.MOUNT_NORMAL, m.get(2).kind(), "no tmpcopyup, no copy");
+    }
+
+    @Test
+    void tmpcopyupOnAnythingButTmpfsIsRejectedNamingTheField() {
+        String bind = "{\"destination\": \"/b\", \"type\": \"bind\", \"source\": \"/\", \"options\": [\"rbind\", \"tmpcopyup\"]}";
+        JrunException e = assertThrows(JrunException.class, () -> plan(config(bind, OWN_NS, "", false)));
+        assertEquals("config.json: mounts[0].options: tmpcopyup is only valid for a mount of type tmpfs, not a bind mount",
+                e.getMessage());
+        String proc = "{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+                + "{\"destination\": \"/p\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"tmpcopyup\"]}";
+        e = assertThrows(JrunException.class, () -> plan(config(proc, OWN_NS, "", false)));
+        assertEquals("config.json: mounts[1].options: tmpcopyup is only valid for a mount of type tmpfs, not proc",
+                e.getMessage());
+    }
+
+    @Test
     void destinationsAreNormalised() {
         String mounts = "{\"destination\": \"/../../a//b/./\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}";
         assertEquals("/a/b", plan(config(mounts, OWN_NS, "", false)).mounts().get(0).dest());
