@@ -223,8 +223,9 @@ ls = [float(x) for x in loads.split()]
 L.append("")
 L.append("Machine: %s cores, %s, kernel %s; load average (1 min) during the run: min %.2f, median %.2f, max %.2f%s." % (
     nproc, cpumodel, kernel, min(ls), statistics.median(ls), max(ls),
-    " — **a loaded machine** (other builds and tests were running), so absolute numbers are noisy; the ratios, "
-    "taken in the same interleaved run, are the figures to read" if statistics.median(ls) > 0.5 * int(nproc) else ""))
+    " — **a loaded machine** (more runnable work than cores: other builds and tests were running), so absolute numbers are noisy; the ratios, "
+    "taken in the same interleaved run, are the figures to read" if statistics.median(ls) > int(nproc) else
+    " (the benchmark's own calls make most of that load)"))
 L.append("")
 L.append("Versions: jrun `%s` (%s), runc `%s`, crun `%s`." % (vj, vjava, vr, vc))
 for k, v in sorted(whynot.items()):
