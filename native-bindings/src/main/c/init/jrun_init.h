@@ -43,6 +43,8 @@ int jr_clean_path(const char *in, char *out, size_t cap);
 int jr_open_in_root(int root_fd, const char *path, int create_parents, int mkdir_kind);
 /* Opens the parent directory of path inside root (creating it) and copies the last component to name. */
 int jr_open_parent_in_root(int root_fd, const char *path, char *name, size_t namecap);
+/* Clones and idmaps the sources of MOUNT_IDMAP binds while still root in the initial user ns (step 1). */
+void jr_prepare_idmapped_mounts(void);
 void jr_prepare_rootfs(void);           /* propagation, bind rootfs, mounts, devices, symlinks */
 void jr_bind_console(int slave_fd);
 void jr_pivot_root(void);

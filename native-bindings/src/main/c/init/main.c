@@ -188,6 +188,8 @@ int main(int argc, char **argv)
 	struct jr_plan *p = &jr.plan;
 	jr_oom_score_adj();
 	jr_open_early();
+	/* before any namespace is joined or made: idmapping needs the initial user namespace's root */
+	jr_prepare_idmapped_mounts();
 	jr_join_namespaces();
 	jr_new_namespaces(1);
 	/* create: always fork, the child is pid 1 of the new pid ns; exec: fork so a joined pid ns applies */

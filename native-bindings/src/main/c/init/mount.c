@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <linux/openat2.h>
 
 #include "jrun_init.h"
@@ -436,11 +438,158 @@ static void copy_up(const struct jr_mount *m, int from)
 	close(top);
 }
 
+
+/* ---- idmapped bind mounts (mount_setattr(2) MOUNT_ATTR_IDMAP) ----
+ *
+ * The kernel wants CAP_SYS_ADMIN over the filesystem's own user namespace (the initial one for ext4, a
+ * host tmpfs, ...) to idmap a mount, and the mount must not have been attached anywhere yet. Once the helper
+ * has unshared the container's user namespace it has neither, so the trees are cloned and idmapped here, in
+ * step 1 while still root in the initial user and mount namespace, and kept as detached mount fds; do_mount
+ * attaches them with move_mount(2) later, inside the container's mount namespace. */
+
+static uint32_t map_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* "container host size\n" lines, as /proc/<pid>/uid_map wants them (user_namespaces(7)); written in one
+ * write(2): the kernel accepts a map only once and only whole */
+static void write_map(const char *pid, const char *file, const uint8_t *map, uint32_t n, const struct jr_mount *m)
+{
+	char path[64], buf[JR_MAX_IDMAP * 36];
+	size_t off = 0;
+	for (uint32_t i = 0; i < n; i++, map += 12)
+		off += (size_t)snprintf(buf + off, sizeof buf - off, "%u %u %u\n", map_u32(map), map_u32(map + 4),
+					map_u32(map + 8));
+	snprintf(path, sizeof path, "/proc/%s/%s", pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		JR_DIE(JR_ST_IDMAP, "open", "%s for the idmapped mount of %s", path, m->dest);
+	if (write(fd, buf, off) != (ssize_t)off)
+		JR_DIE(JR_ST_IDMAP, "write", "%s for the idmapped mount of %s", path, m->dest);
+	close(fd);
+}
+
+/* A user namespace fd carrying the mount's maps. A throw-away child unshares the namespace and waits;
+ * we (its parent namespace's root) write its maps, keep a reference to the namespace through
+ * /proc/<child>/ns/user, and let the child go. The namespace lives on as long as the fd. */
+static int idmap_userns(const struct jr_mount *m)
+{
+	int ready[2], release[2];
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0)
+		JR_DIE(JR_ST_IDMAP, "pipe2", "idmapped mount of %s", m->dest);
+	pid_t pid = fork();
+	if (pid < 0)
+		JR_DIE(JR_ST_IDMAP, "fork", "idmapped mount of %s", m->dest);
+	if (pid == 0) {
+		/* never report from here: the control socket belongs to the parent. Drop our copies of the
+		 * parent's pipe ends, or the read below would never see EOF. */
+		close(ready[0]);
+		close(release[1]);
+		/* Our pid as /proc names it: after fork in a new pid namespace fork()'s return value is not
+		 * it, but /proc is still the host's here and its "self" link says which entry is ours. */
+		char self[16] = { 0 };
+		if (readlink("/proc/self", self, sizeof self - 1) < 0 || unshare(CLONE_NEWUSER) < 0)
+			self[0] = 0;
+		if (write(ready[1], self, sizeof self) != (ssize_t)sizeof self || !self[0])
+			_exit(1);
+		char c;
+		(void)!read(release[0], &c, 1); /* EOF once the parent has the namespace */
+		_exit(0);
+	}
+	close(ready[1]);
+	close(release[0]);
+	char self[16] = { 0 };
+	if (read(ready[0], self, sizeof self) != (ssize_t)sizeof self || !self[0]) {
+		waitpid(pid, NULL, 0);
+		jr_fail(JR_ST_IDMAP, EPERM, "unshare", "CLONE_NEWUSER for the idmapped mount of %s", m->dest);
+	}
+	close(ready[0]);
+	self[sizeof self - 1] = 0;
+	/* gid_map needs no setgroups "deny": the writer holds CAP_SETGID in the parent namespace */
+	write_map(self, "uid_map", m->uid_map, m->n_uid, m);
+	write_map(self, "gid_map", m->gid_map, m->n_gid, m);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%s/ns/user", self);
+	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		JR_DIE(JR_ST_IDMAP, "open", "%s for the idmapped mount of %s", path, m->dest);
+	close(release[1]);
+	if (waitpid(pid, NULL, 0) < 0)
+		JR_DIE(JR_ST_IDMAP, "waitpid", "idmapped mount of %s", m->dest);
+	return ns;
+}
+
+/* The detached, idmapped copy of the mount's source. */
+static int idmap_tree(const struct jr_mount *m)
+{
+	int userns = idmap_userns(m);
+	/* a detached copy of the source (OPEN_TREE_CLONE, open_tree(2)): with rbind or ridmap its submounts too */
+	unsigned int rec = ((m->flags & MS_REC) || m->idmap_recursive) ? AT_RECURSIVE : 0;
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	if (fd < 0)
+		JR_DIE(JR_ST_MOUNTS, "open_tree", "%s (idmapped mount of %s)", m->source, m->dest);
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+	unsigned int flags = AT_EMPTY_PATH | (m->idmap_recursive ? AT_RECURSIVE : 0);
+	if (syscall(SYS_mount_setattr, fd, "", flags, &a, sizeof a) < 0) {
+		int e = errno;
+		if (e == EINVAL || e == EOPNOTSUPP || e == ENOSYS)
+			jr_fail(JR_ST_MOUNTS, e, "mount_setattr",
+				"idmapped mount of %s on %s: the kernel or the filesystem of %s does not support idmapped mounts",
+				m->source, m->dest, m->source);
+		jr_fail(JR_ST_MOUNTS, e, "mount_setattr", "idmapped mount of %s on %s", m->source, m->dest);
+	}
+	close(userns);
+	return fd;
+}
+
+/* Whether the helper gives up the initial user namespace before the mounts are made. */
+static int enters_user_ns(const struct jr_plan *p)
+{
+	if (p->ns_new & CLONE_NEWUSER)
+		return 1;
+	for (size_t i = 0; i < p->n_nsjoin; i++)
+		if (p->nsjoin[i].flag == CLONE_NEWUSER)
+			return 1;
+	return 0;
+}
+
+void jr_prepare_idmapped_mounts(void)
+{
+	struct jr_plan *p = &jr.plan;
+	/* Without a user namespace of its own the container's mounts are made by root of the initial one: the
+	 * trees are then cloned in do_mount, like any bind, so the source is looked up in the same mount
+	 * namespace as every other bind source (a joined one included). */
+	if (p->mode != JR_MODE_CREATE || !enters_user_ns(p))
+		return;
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].idmap) {
+			jr_set_stage(JR_ST_IDMAP);
+			p->mounts[i].tree_fd = idmap_tree(&p->mounts[i]);
+		}
+}
+
 static void do_mount(const struct jr_mount *m)
 {
 	char tp[FDPATH_LEN], sp[FDPATH_LEN];
 	int dst = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 1, (int)m->mkdir_kind);
-	if (m->kind == JR_MOUNT_BIND) {
+	if (m->kind == JR_MOUNT_BIND && m->idmap) {
+		/* attach the idmapped tree (prepared in step 1 when a user namespace is entered) onto the
+		 * resolved destination */
+		int tree = m->tree_fd >= 0 ? m->tree_fd : idmap_tree(m);
+		/* the destination by its fd (MOVE_MOUNT_T_EMPTY_PATH): through the /proc/self/fd magic link
+		 * 6.18 refuses the move with EINVAL */
+		if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			JR_DIE(JR_ST_MOUNTS, "move_mount", "idmapped %s on %s", m->source, m->dest);
+		close(tree);
+		unsigned long bits = m->flags & MS_REMOUNT_BITS;
+		if (bits) {
+			int fd = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
+			if (remount_bind(fdpath(tp, fd), bits) < 0)
+				JR_DIE(JR_ST_MOUNTS, "mount", "remount %s with flags 0x%lx", m->dest, bits);
+			close(fd);
+		}
+	} else if (m->kind == JR_MOUNT_BIND) {
 		/* the source is a host path, opened on the host; only the fd travels into mount(2) */
 		int src = open(m->source, O_PATH | O_CLOEXEC);
 		if (src < 0)

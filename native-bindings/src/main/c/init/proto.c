@@ -192,11 +192,23 @@ static const char *attr_name(uint16_t t)
 		"NO_PIVOT", "HOSTNAME", "DOMAINNAME", "SYSCTL", "RLIMIT", "OOM_SCORE_ADJ", "USER", "CAPS",
 		"NO_NEW_PRIVS", "SECCOMP", "ARGS", "ENV", "CWD", "EXEC_PATH", "TERMINAL", "CONSOLE_SOCKET",
 		"CONSOLE_SIZE", "EXEC_FIFO", "PRESERVE_FDS", "PERSONALITY", "SCHEDULER", "IOPRIO",
-		"NO_NEW_KEYRING", "CONTAINER_ID", "SETSID", "MOUNT_LABEL", "PROCESS_LABEL" };
+		"NO_NEW_KEYRING", "CONTAINER_ID", "SETSID", "MOUNT_LABEL", "PROCESS_LABEL",
+		"MOUNT_IDMAP" };
 	return t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
-static int parse_attr(struct jr_plan *p, uint16_t type, struct cur *c)
+/* An id map: u32 n, then n triples of u32. The triples stay in the plan buffer. */
+static int c_idmap(struct cur *c, uint32_t *n, const uint8_t **map)
+{
+	if (c_u32(c, n) || *n == 0 || *n > JR_MAX_IDMAP || (size_t)*n * 12 > c->left)
+		return -1;
+	*map = c->p;
+	c->p += (size_t)*n * 12;
+	c->left -= (size_t)*n * 12;
+	return 0;
+}
+
+static int parse_attr(struct jr_plan *p, uint16_t type, uint16_t prev, struct cur *c)
 {
 	uint32_t u = 0;
 	switch (type) {
@@ -217,6 +229,8 @@ static int parse_attr(struct jr_plan *p, uint16_t type, struct cur *c)
 		break;
 	case JA_MOUNT: {
 		struct jr_mount *m = GROW(p->mounts, p->n_mounts);
+		if (m)
+			*m = (struct jr_mount){ .tree_fd = -1 };
 		if (!m || c_u32(c, &m->kind) || c_u64(c, &m->flags) || c_u64(c, &m->propagation) ||
 		    c_u64(c, &m->attr_set) || c_u64(c, &m->attr_clr) || c_u32(c, &m->mkdir_kind) ||
 		    c_cstr(c, &m->source) || c_cstr(c, &m->dest) || c_cstr(c, &m->fstype) || c_cstr(c, &m->data))
@@ -341,6 +355,16 @@ static int parse_attr(struct jr_plan *p, uint16_t type, struct cur *c)
 	case JA_SETSID: p->setsid = 1; break;
 	case JA_MOUNT_LABEL: if (c_cstr(c, &p->mount_label)) return -1; break;
 	case JA_PROCESS_LABEL: if (c_cstr(c, &p->process_label)) return -1; break;
+	case JA_MOUNT_IDMAP: {
+		/* belongs to the MOUNT right before it, which must be a bind without a map yet */
+		struct jr_mount *m = p->n_mounts ? &p->mounts[p->n_mounts - 1] : NULL;
+		if (prev != JA_MOUNT || !m || m->kind != JR_MOUNT_BIND || m->idmap) return -1;
+		if (c_idmap(c, &m->n_uid, &m->uid_map) || c_idmap(c, &m->n_gid, &m->gid_map) ||
+		    c_u32(c, &m->idmap_recursive) || m->idmap_recursive > 1)
+			return -1;
+		m->idmap = 1;
+		break;
+	}
 	default:
 		return -2;
 	}
@@ -363,6 +387,7 @@ int jr_plan_parse(uint8_t *buf, size_t len, struct jr_plan *p, char *err, size_t
 	}
 	size_t off = 4;
 	int first = 1;
+	uint16_t prev = 0;
 	while (off < len) {
 		if (len - off < 8) {
 			snprintf(err, errlen, "truncated attribute header at offset %zu", off);
@@ -381,7 +406,8 @@ int jr_plan_parse(uint8_t *buf, size_t len, struct jr_plan *p, char *err, size_t
 		}
 		first = 0;
 		struct cur c = { buf + off + 8, alen };
-		int r = parse_attr(p, type, &c);
+		int r = parse_attr(p, type, prev, &c);
+		prev = type;
 		if (r == -2) {
 			snprintf(err, errlen, "unknown attribute type %u at offset %zu", type, off);
 			goto bad;

@@ -33,7 +33,7 @@ enum {
 	JA_DOMAINNAME, JA_SYSCTL, JA_RLIMIT, JA_OOM_SCORE_ADJ, JA_USER, JA_CAPS, JA_NO_NEW_PRIVS, JA_SECCOMP,
 	JA_ARGS, JA_ENV, JA_CWD, JA_EXEC_PATH, JA_TERMINAL, JA_CONSOLE_SOCKET, JA_CONSOLE_SIZE, JA_EXEC_FIFO,
 	JA_PRESERVE_FDS, JA_PERSONALITY, JA_SCHEDULER, JA_IOPRIO, JA_NO_NEW_KEYRING, JA_CONTAINER_ID,
-	JA_SETSID, JA_MOUNT_LABEL, JA_PROCESS_LABEL
+	JA_SETSID, JA_MOUNT_LABEL, JA_PROCESS_LABEL, JA_MOUNT_IDMAP
 };
 
 enum { JR_MODE_CREATE = 1, JR_MODE_EXEC = 2 };
@@ -43,10 +43,16 @@ enum { JR_DEV_MKNOD = 1, JR_DEV_BIND = 2 };
 enum { JR_MKDIR_DIR = 0, JR_MKDIR_FILE = 1 };
 
 struct jr_nsjoin { uint32_t flag; const char *path; };
+#define JR_MAX_IDMAP 340 /* lines the kernel accepts in uid_map/gid_map (user_namespaces(7)) */
 struct jr_mount {
 	uint32_t kind, mkdir_kind;
 	uint64_t flags, propagation, attr_set, attr_clr;
 	const char *source, *dest, *fstype, *data;
+	/* MOUNT_IDMAP (bind mounts only): n_* triples {container, host, size}, u32 LE each, pointing into
+	 * the plan buffer; tree_fd is the detached idmapped tree, prepared before any user ns is entered */
+	int idmap; uint32_t n_uid, n_gid, idmap_recursive;
+	const uint8_t *uid_map, *gid_map;
+	int tree_fd;
 };
 struct jr_device {
 	uint32_t kind, mode, uid, gid;

@@ -208,6 +208,43 @@ int main(void)
 	CHECK(parse(buf, len, &p, err) == 0 && p.mode == JR_MODE_EXEC && !p.rootfs, "minimal exec plan");
 	jr_plan_free(&p);
 
+	/* MOUNT_IDMAP: belongs to the bind MOUNT right before it */
+	len = 4;
+	n_bounds = 0;
+	begin(JA_MODE); u32(JR_MODE_CREATE); end();
+	begin(JA_ROOTFS); str("/r"); end();
+	begin(JA_MOUNT); u32(JR_MOUNT_BIND); u64(MS_BIND); u64(0); u64(0); u64(0); u32(JR_MKDIR_DIR);
+	str("/src"); str("/id"); str(""); str(""); end();
+	begin(JA_MOUNT_IDMAP); u32(2); u32(0); u32(1000); u32(1); u32(1); u32(100000); u32(65536);
+	u32(1); u32(0); u32(1000); u32(1); u32(1); end();
+	begin(JA_ARGS); u32(1); str("x"); end();
+	finish();
+	r = parse(buf, len, &p, err);
+	CHECK(r == 0 && p.n_mounts == 1 && p.mounts[0].idmap && p.mounts[0].n_uid == 2 && p.mounts[0].n_gid == 1 &&
+	      p.mounts[0].idmap_recursive == 1 && p.mounts[0].tree_fd == -1, "MOUNT_IDMAP parsed");
+	if (r == 0) {
+		const uint8_t *u = p.mounts[0].uid_map;
+		CHECK(u[12 + 4] == (100000 & 0xff) && u[4] == (1000 & 0xff), "MOUNT_IDMAP triples kept in order");
+		jr_plan_free(&p);
+	}
+	/* the same attribute after a non-bind MOUNT, or without a MOUNT before it, is refused */
+	len = 4;
+	begin(JA_MODE); u32(JR_MODE_CREATE); end();
+	begin(JA_ROOTFS); str("/r"); end();
+	begin(JA_MOUNT); u32(JR_MOUNT_NORMAL); u64(0); u64(0); u64(0); u64(0); u32(JR_MKDIR_DIR);
+	str("tmpfs"); str("/t"); str("tmpfs"); str(""); end();
+	begin(JA_MOUNT_IDMAP); u32(1); u32(0); u32(1000); u32(1); u32(1); u32(0); u32(1000); u32(1); u32(0); end();
+	begin(JA_ARGS); u32(1); str("x"); end();
+	finish();
+	CHECK(parse(buf, len, &p, err) != 0 && strstr(err, "MOUNT_IDMAP"), "MOUNT_IDMAP after a non-bind MOUNT rejected");
+	len = 4;
+	begin(JA_MODE); u32(JR_MODE_CREATE); end();
+	begin(JA_ROOTFS); str("/r"); end();
+	begin(JA_MOUNT_IDMAP); u32(1); u32(0); u32(1000); u32(1); u32(1); u32(0); u32(1000); u32(1); u32(0); end();
+	begin(JA_ARGS); u32(1); str("x"); end();
+	finish();
+	CHECK(parse(buf, len, &p, err) != 0, "MOUNT_IDMAP without its MOUNT rejected");
+
 	/* create without ROOTFS */
 	len = 4;
 	n_bounds = 0;
