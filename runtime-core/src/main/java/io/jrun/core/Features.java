@@ -44,7 +44,7 @@ public final class Features {
         sb.append("    \"apparmor\": {\n      \"enabled\": false\n    },\n");
         sb.append("    \"selinux\": {\n      \"enabled\": false\n    },\n");
         sb.append("    \"intelRdt\": {\n      \"enabled\": false\n    },\n");
-        sb.append("    \"mountExtensions\": {\n      \"idmap\": {\n        \"enabled\": false\n      }\n    }\n");
+        sb.append("    \"mountExtensions\": {\n      \"idmap\": {\n        \"enabled\": true\n      }\n    }\n");
         sb.append("  },\n  \"annotations\": {\n    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
         return sb.toString();
     }

@@ -9,7 +9,8 @@ import java.util.Map;
  * flags, recursive attributes for mount_setattr(2) and the filesystem-specific data string.
  */
 public record MountOptions(long flags, long clearFlags, long propagation, long attrSet, long attrClr,
-                           boolean bind, boolean recursiveBind, boolean idmap, boolean copyUp, String data) {
+                           boolean bind, boolean recursiveBind, boolean idmap, boolean recursiveIdmap,
+                           boolean copyUp, String data) {
 
     // <sys/mount.h>
     public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16,
@@ -69,7 +70,7 @@ public record MountOptions(long flags, long clearFlags, long propagation, long a
 
     public static MountOptions parse(List<String> options) {
         long flags = 0, clear = 0, prop = 0, attrSet = 0, attrClr = 0;
-        boolean bind = false, rbind = false, idmap = false, copyUp = false;
+        boolean bind = false, rbind = false, idmap = false, ridmap = false, copyUp = false;
         List<String> data = new ArrayList<>();
         for (String o : options) {
             long[] f = FLAGS.get(o);
@@ -95,14 +96,18 @@ public record MountOptions(long flags, long clearFlags, long propagation, long a
                     bind = true;
                     rbind = true;
                 }
-                case "idmap", "ridmap" -> idmap = true;
+                case "idmap" -> idmap = true;
+                case "ridmap" -> {
+                    idmap = true;
+                    ridmap = true;
+                }
                 // runc extension: copy the image's files into a tmpfs mounted over a directory (never a
                 // data option: tmpfs would reject it)
                 case "tmpcopyup" -> copyUp = true;
                 default -> data.add(o);
             }
         }
-        return new MountOptions(flags, clear, prop, attrSet, attrClr, bind, rbind, idmap, copyUp, String.join(",", data));
+        return new MountOptions(flags, clear, prop, attrSet, attrClr, bind, rbind, idmap, ridmap, copyUp, String.join(",", data));
     }
 
     /** Every option name jrun understands, for the features document. */
@@ -112,6 +117,8 @@ public record MountOptions(long flags, long clearFlags, long propagation, long a
         all.addAll(RECURSIVE.keySet());
         all.add("bind");
         all.add("rbind");
+        all.add("idmap");
+        all.add("ridmap");
         all.add("tmpcopyup");
         return java.util.List.copyOf(all);
     }

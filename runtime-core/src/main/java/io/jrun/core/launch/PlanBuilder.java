@@ -114,7 +114,7 @@ public final class PlanBuilder {
             Spec.Mount m = spec.mounts().get(i);
             if (clean(m.destination()).equals("/dev")) devMounted = true;
             if ("devpts".equals(m.type())) devptsMounted = true;
-            addMount(w, m, i, ctx, ownNet);
+            addMount(w, m, i, ctx, ownNet, linux);
         }
         // Default devices and the /dev symlinks (config-linux.md "Default Devices", "Devices"): made in the
         // container's own /dev unless /dev is the host's (a bind mount of /dev brings its own nodes).
@@ -300,15 +300,12 @@ public final class PlanBuilder {
                 .u64(s.period() == null ? 0 : s.period()).end();
     }
 
-    private static void addMount(PlanWriter w, Spec.Mount m, int index, Context ctx, boolean ownNet) {
+    private static void addMount(PlanWriter w, Spec.Mount m, int index, Context ctx, boolean ownNet, Spec.Linux linux) {
         String where = "config.json: mounts[" + index + "]";
-        if (!m.uidMappings().isEmpty() || !m.gidMappings().isEmpty()) {
-            throw new JrunException(where + ".uidMappings: idmapped mounts are not supported by jrun yet");
-        }
         MountOptions o = MountOptions.parse(m.options());
-        if (o.idmap()) throw new JrunException(where + ".options: idmap: idmapped mounts are not supported by jrun yet");
         String dest = clean(m.destination());
         String type = m.type() == null ? "" : m.type();
+        List<List<Spec.IdMapping>> idmap = idmap(m, o, linux, where, type);
         if (o.copyUp() && (o.bind() || !type.equals("tmpfs"))) {
             throw new JrunException(where + ".options: tmpcopyup is only valid for a mount of type tmpfs, not "
                     + (o.bind() || type.equals("bind") ? "a bind mount" : type.isEmpty() ? "an untyped mount" : type));
@@ -320,6 +317,13 @@ public final class PlanBuilder {
             int mkdir = Files.isDirectory(src) ? MKDIR_DIR : MKDIR_FILE;
             long flags = MountOptions.MS_BIND | (o.recursiveBind() ? MS_REC : 0) | o.flags();
             mount(w, MOUNT_BIND, flags, o.propagation(), o.attrSet(), o.attrClr(), mkdir, src.toString(), dest, "", o.data());
+            if (idmap != null) {
+                // MOUNT_IDMAP right after its MOUNT: the helper idmaps that bind (docs/helper-protocol.md)
+                w.begin(PlanWriter.MOUNT_IDMAP);
+                idmapEntries(w, idmap.get(0));
+                idmapEntries(w, idmap.get(1));
+                w.u32(o.recursiveIdmap() ? 1 : 0).end();
+            }
             return;
         }
         if (type.equals("cgroup") || type.equals("cgroup2")) {
@@ -334,6 +338,52 @@ public final class PlanBuilder {
         String data = o.data();
         if (type.equals("overlay")) data = overlayData(data, ctx.bundle());
         mount(w, o.copyUp() ? MOUNT_TMPFS_COPYUP : MOUNT_NORMAL, flags, o.propagation(), o.attrSet(), o.attrClr(), MKDIR_DIR, source, dest, type, data);
+    }
+
+    /** The kernel's limit on lines of a uid_map/gid_map (user_namespaces(7)). */
+    static final int MAX_IDMAP_ENTRIES = 340;
+
+    /**
+     * The uid and gid mappings of an idmapped mount, or null for a plain one (config.md "Mounts": uidMappings and
+     * gidMappings, the idmap/ridmap options). Mappings on the mount imply idmap; idmap without mappings takes
+     * the container's user namespace mappings. As runc, only bind mounts can be idmapped.
+     */
+    private static List<List<Spec.IdMapping>> idmap(Spec.Mount m, MountOptions o, Spec.Linux linux, String where, String type) {
+        boolean mapped = !m.uidMappings().isEmpty() || !m.gidMappings().isEmpty();
+        if (!mapped && !o.idmap()) return null;
+        String field = mapped ? (m.uidMappings().isEmpty() ? ".gidMappings" : ".uidMappings")
+                : ".options: " + (o.recursiveIdmap() ? "ridmap" : "idmap");
+        if (!o.bind() && !type.equals("bind")) {
+            throw new JrunException(where + field + ": idmapped mounts are only supported for bind mounts, not "
+                    + (type.isEmpty() ? "an untyped mount" : type));
+        }
+        if (mapped && (m.uidMappings().isEmpty() || m.gidMappings().isEmpty())) {
+            throw new JrunException(where + field + ": uidMappings and gidMappings must be given together");
+        }
+        List<Spec.IdMapping> uids = mapped ? m.uidMappings() : linux.uidMappings();
+        List<Spec.IdMapping> gids = mapped ? m.gidMappings() : linux.gidMappings();
+        if (uids.isEmpty() || gids.isEmpty()) {
+            throw new JrunException(where + field + ": no uidMappings/gidMappings on the mount and none in "
+                    + "linux.uidMappings/gidMappings to take");
+        }
+        for (List<Spec.IdMapping> l : List.of(uids, gids)) {
+            if (l.size() > MAX_IDMAP_ENTRIES) {
+                throw new JrunException(where + field + ": at most " + MAX_IDMAP_ENTRIES + " mappings");
+            }
+            for (Spec.IdMapping e : l) {
+                if (e.size() <= 0 || e.containerID() < 0 || e.hostID() < 0
+                        || e.containerID() + e.size() > 0xffffffffL || e.hostID() + e.size() > 0xffffffffL) {
+                    throw new JrunException(where + field + ": invalid mapping containerID " + e.containerID()
+                            + " hostID " + e.hostID() + " size " + e.size());
+                }
+            }
+        }
+        return List.of(uids, gids);
+    }
+
+    private static void idmapEntries(PlanWriter w, List<Spec.IdMapping> l) {
+        w.u32(l.size());
+        for (Spec.IdMapping e : l) w.u32(e.containerID()).u32(e.hostID()).u32(e.size());
     }
 
     /**

@@ -74,6 +74,9 @@ class MountOptionsTest {
         assertTrue(r.bind() && r.recursiveBind());
         assertTrue(MountOptions.parse(List.of("idmap")).idmap());
         assertTrue(MountOptions.parse(List.of("ridmap")).idmap());
+        assertTrue(MountOptions.parse(List.of("ridmap")).recursiveIdmap());
+        assertFalse(MountOptions.parse(List.of("idmap")).recursiveIdmap());
+        assertEquals("", MountOptions.parse(List.of("idmap", "ridmap")).data(), "never passed on as data");
         assertEquals("", r.data());
         MountOptions c = MountOptions.parse(List.of("tmpcopyup", "mode=755"));
         assertTrue(c.copyUp());

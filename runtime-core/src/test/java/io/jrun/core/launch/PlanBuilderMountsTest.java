@@ -179,17 +179,60 @@ class PlanBuilderMountsTest {
         assertEquals(MS_REMOUNT | MS_RDONLY, m.get(3).flags() & (MS_REMOUNT | MS_RDONLY), "then remounted ro");
     }
 
+    /** MOUNT_IDMAP values as u32 words: n_uid, triples, n_gid, triples, recursive. */
+    private static List<List<Long>> idmaps(PlanDecoder p) {
+        return p.all(PlanWriter.MOUNT_IDMAP).stream().map(a -> {
+            List<Long> words = new java.util.ArrayList<>();
+            while (a.value().hasRemaining()) words.add(Integer.toUnsignedLong(a.value().getInt()));
+            return words;
+        }).toList();
+    }
+
     @Test
-    void idmappedMountsAreRejectedByField() {
+    void idmappedBindMountFollowsItsMount() {
         String mounts = """
                 {"destination": "/i", "type": "bind", "source": "/", "options": ["rbind"],
+                 "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}, {"containerID": 1, "hostID": 100000, "size": 65536}],
+                 "gidMappings": [{"containerID": 0, "hostID": 1001, "size": 2}]}""";
+        PlanDecoder p = plan(config(mounts, OWN_NS, "", false));
+        List<Integer> types = p.types();
+        int at = types.indexOf(PlanWriter.MOUNT_IDMAP);
+        assertEquals(PlanWriter.MOUNT, types.get(at - 1), "right after its MOUNT");
+        assertEquals(List.of(List.of(2L, 0L, 1000L, 1L, 1L, 100000L, 65536L, 1L, 0L, 1001L, 2L, 0L)), idmaps(p));
+        assertEquals(PlanBuilder.MOUNT_BIND, p.mounts().get(0).kind());
+
+        // ridmap without mappings: the container's user namespace mappings, recursive
+        String ridmap = "{\"destination\": \"/i\", \"type\": \"bind\", \"source\": \"/\", \"options\": [\"rbind\", \"ridmap\"]}";
+        String userNs = OWN_NS + ", {\"type\": \"user\"}";
+        String maps = "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000, \"size\": 10}], "
+                + "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 3000, \"size\": 10}]";
+        assertEquals(List.of(List.of(1L, 0L, 2000L, 10L, 1L, 0L, 3000L, 10L, 1L)),
+                idmaps(plan(config(ridmap, userNs, maps, false))));
+        assertFalse(plan(config(RUNC_MOUNTS, OWN_NS, "", false)).has(PlanWriter.MOUNT_IDMAP), "none without idmap");
+    }
+
+    @Test
+    void idmappedMountValidationNamesTheField() {
+        String tmpfs = """
+                {"destination": "/t", "type": "tmpfs", "source": "tmpfs",
                  "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
                  "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}""";
-        JrunException e = assertThrows(JrunException.class, () -> plan(config(mounts, OWN_NS, "", false)));
-        assertTrue(e.getMessage().startsWith("config.json: mounts[0].uidMappings:"), e.getMessage());
+        JrunException e = assertThrows(JrunException.class, () -> plan(config(tmpfs, OWN_NS, "", false)));
+        assertEquals("config.json: mounts[0].uidMappings: idmapped mounts are only supported for bind mounts, not tmpfs",
+                e.getMessage());
         String opt = "{\"destination\": \"/i\", \"type\": \"bind\", \"source\": \"/\", \"options\": [\"rbind\", \"idmap\"]}";
         e = assertThrows(JrunException.class, () -> plan(config(opt, OWN_NS, "", false)));
-        assertTrue(e.getMessage().startsWith("config.json: mounts[0].options: idmap"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("config.json: mounts[0].options: idmap: no uidMappings"), e.getMessage());
+        String proc = "{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"ridmap\"]}";
+        e = assertThrows(JrunException.class, () -> plan(config(proc, OWN_NS, "", false)));
+        assertEquals("config.json: mounts[0].options: ridmap: idmapped mounts are only supported for bind mounts, not proc",
+                e.getMessage());
+        String zero = """
+                {"destination": "/i", "type": "bind", "source": "/", "options": ["rbind"],
+                 "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 0}],
+                 "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}""";
+        e = assertThrows(JrunException.class, () -> plan(config(zero, OWN_NS, "", false)));
+        assertTrue(e.getMessage().startsWith("config.json: mounts[0].uidMappings: invalid mapping"), e.getMessage());
     }
 
     @Test
