@@ -497,16 +497,38 @@ class RootfsIT extends ItBase {
         }
     }
 
+    /**
+     * An idmapped bind (config.md "Mounts" uidMappings/gidMappings): the mount's map is a user namespace map,
+     * so on-disk id containerID shows as hostID. {1000 → 0} makes the host file of uid 1000 root's in a
+     * container without a user namespace; the file on the host is untouched.
+     */
     @Test
-    void idmappedMountIsRejectedByName() throws Exception {
+    void idmappedBindMountShowsMappedOwner() throws Exception {
         Path src = Files.createDirectories(work.resolve("idsrc"));
-        Path b = bundleWithMounts("idmap", sh("true"), Map.of(),
+        Path f = Files.writeString(src.resolve("owned"), "x");
+        Files.setAttribute(f, "unix:uid", 1000);
+        Files.setAttribute(f, "unix:gid", 1000);
+        Path b = bundleWithMounts("idmap", sh("stat -c %u:%g /id/owned"), Map.of(),
                 "{\"destination\": \"/id\", \"type\": \"bind\", \"source\": " + Bundles.q(src.toString())
-                        + ", \"options\": [\"rbind\"], \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
-                        + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}");
+                        + ", \"options\": [\"rbind\"], \"uidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}],"
+                        + " \"gidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}]}");
         Jrun.Result r = jrun.run("run", "--bundle", b.toString(), "idmap");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("0:0", r.out().strip(), r::toString);
+        assertEquals(1000, Files.getAttribute(f, "unix:uid"), "the host file keeps its owner");
+        assertEquals(1000, Files.getAttribute(f, "unix:gid"));
+    }
+
+    @Test
+    void idmapOnANonBindMountIsRejectedByName() throws Exception {
+        Path b = bundleWithMounts("idmaptmpfs", sh("true"), Map.of(),
+                "{\"destination\": \"/id\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+                        + " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+                        + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}");
+        Jrun.Result r = jrun.run("run", "--bundle", b.toString(), "idmaptmpfs");
         assertNotEquals(0, r.code());
-        assertTrue(r.err().contains("mounts[7].uidMappings"), r::toString);
+        assertTrue(r.err().contains("mounts[7].uidMappings: idmapped mounts are only supported for bind mounts"),
+                r::toString);
     }
 
     /**
