@@ -519,6 +519,39 @@ class RootfsIT extends ItBase {
         assertEquals(1000, Files.getAttribute(f, "unix:gid"));
     }
 
+    /**
+     * {@code ridmap} without mappings of its own takes the container's user namespace maps (0 → 100000): the
+     * source's files keep the owners they have on the host as seen from inside, where a plain bind would show
+     * them as nobody. The idmapped tree is made before the helper leaves the initial user namespace.
+     */
+    @Test
+    void idmapInAUserNamespaceTakesTheContainerMaps() throws Exception {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path src = Files.createDirectories(work.resolve("idsrc-userns"));
+        Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(src.resolve("root"), "x");
+        Path f = Files.writeString(src.resolve("user"), "x");
+        Files.setAttribute(f, "unix:uid", 1000);
+        Files.setAttribute(f, "unix:gid", 1000);
+        Map<String, String> linux = Map.of(
+                "uidMappings", "[{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]",
+                "gidMappings", "[{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]");
+        Path b = bundleWithMounts("idmapuserns", sh("stat -c %n=%u:%g /id/root /id/user /plain/user"), linux,
+                "{\"destination\": \"/id\", \"type\": \"bind\", \"source\": " + Bundles.q(src.toString())
+                        + ", \"options\": [\"rbind\", \"ridmap\"]}",
+                bind("/plain", src, "rbind"));
+        edit(b, "{\"type\": \"pid\"}, ", "{\"type\": \"pid\"}, {\"type\": \"user\"}, ");
+        // the container's root (host 100000) may not create mount points in the host-owned rootfs
+        Files.createDirectories(b.resolve("rootfs/id"));
+        Files.createDirectories(b.resolve("rootfs/plain"));
+        Jrun.Result r = jrun.run("run", "--bundle", b.toString(), "idmapuserns");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(List.of("/id/root=0:0", "/id/user=1000:1000", "/plain/user=65534:65534"),
+                r.out().strip().lines().toList(), r::toString);
+        assertEquals(1000, Files.getAttribute(f, "unix:uid"), "the host file keeps its owner");
+        assertEquals(0, Files.getAttribute(src.resolve("root"), "unix:uid"));
+    }
+
     @Test
     void idmapOnANonBindMountIsRejectedByName() throws Exception {
         Path b = bundleWithMounts("idmaptmpfs", sh("true"), Map.of(),
