@@ -443,9 +443,10 @@ static void copy_up(const struct jr_mount *m, int from)
  *
  * The kernel wants CAP_SYS_ADMIN over the filesystem's own user namespace (the initial one for ext4, a
  * host tmpfs, ...) to idmap a mount, and the mount must not have been attached anywhere yet. Once the helper
- * has unshared the container's user namespace it has neither, so the trees are cloned and idmapped here, in
- * step 1 while still root in the initial user and mount namespace, and kept as detached mount fds; do_mount
- * attaches them with move_mount(2) later, inside the container's mount namespace. */
+ * has unshared or joined the container's user namespace it has neither, so for such a container the trees
+ * are cloned and idmapped in step 1 (jr_prepare_idmapped_mounts), while still root in the initial user and
+ * mount namespace, and kept as detached mount fds that do_mount attaches with move_mount(2) inside the
+ * container's mount namespace. Without a container user namespace do_mount does all of it in place. */
 
 static uint32_t map_u32(const uint8_t *p)
 {
