@@ -544,15 +544,21 @@ static int idmap_tree(const struct jr_mount *m)
 	return fd;
 }
 
+/* Whether the plan creates or joins a namespace of this type (a CLONE_NEW* flag). */
+static int plan_has_ns(const struct jr_plan *p, uint64_t flag)
+{
+	if (p->ns_new & flag)
+		return 1;
+	for (size_t i = 0; i < p->n_nsjoin; i++)
+		if (p->nsjoin[i].flag == flag)
+			return 1;
+	return 0;
+}
+
 /* Whether the helper gives up the initial user namespace before the mounts are made. */
 static int enters_user_ns(const struct jr_plan *p)
 {
-	if (p->ns_new & CLONE_NEWUSER)
-		return 1;
-	for (size_t i = 0; i < p->n_nsjoin; i++)
-		if (p->nsjoin[i].flag == CLONE_NEWUSER)
-			return 1;
-	return 0;
+	return plan_has_ns(p, CLONE_NEWUSER);
 }
 
 void jr_prepare_idmapped_mounts(void)
@@ -728,13 +734,7 @@ static void make_parent_mount_private(const char *rootfs)
  * the rootfs is entered with chroot(2), and only our own rootfs bind mount gets a propagation. */
 static int shares_caller_mount_ns(void)
 {
-	const struct jr_plan *p = &jr.plan;
-	if (p->ns_new & CLONE_NEWNS)
-		return 0;
-	for (size_t i = 0; i < p->n_nsjoin; i++)
-		if (p->nsjoin[i].flag == CLONE_NEWNS)
-			return 0;
-	return 1;
+	return !plan_has_ns(&jr.plan, CLONE_NEWNS);
 }
 
 void jr_prepare_rootfs(void)

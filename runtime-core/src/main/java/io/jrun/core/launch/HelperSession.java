@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One conversation with a {@code jrun-init} helper over its SOCK_SEQPACKET control socket
@@ -39,19 +40,8 @@ public final class HelperSession implements AutoCloseable {
 
     /** Spawns the helper with the fd layout of the protocol: 0-2 stdio, 3..3+n-1 preserved, then the socket. */
     public static HelperSession spawn(Syscalls sys, Path helper, int preserveFds) {
-        int[] pair = sys.socketpairSeqpacket();
-        int pid;
-        try {
-            int ctl = 3 + preserveFds;
-            pid = sys.spawnHelper(helper.toString(), new String[] {"jrun-init"},
-                    new String[] {"_JRUN_CTL_FD=" + ctl}, preserveFds, pair[1]);
-        } catch (RuntimeException e) {
-            sys.close(pair[0]);
-            sys.close(pair[1]);
-            throw new JrunException("start " + helper + ": " + e.getMessage(), e);
-        }
-        sys.close(pair[1]);
-        return new HelperSession(sys, pair[0], pid);
+        return start(sys, helper, ctl -> sys.spawnHelper(helper.toString(), new String[] {"jrun-init"},
+                new String[] {"_JRUN_CTL_FD=" + (3 + preserveFds)}, preserveFds, ctl));
     }
 
     /**
@@ -59,11 +49,16 @@ public final class HelperSession implements AutoCloseable {
      * replaced by {@code stdinFd}: hooks run inside the container read the state JSON there.
      */
     public static HelperSession spawnWithStdin(Syscalls sys, Path helper, int stdinFd) {
+        return start(sys, helper, ctl -> sys.spawnProcess(helper.toString(), new String[] {"jrun-init"},
+                new String[] {"_JRUN_CTL_FD=3"}, stdinFd, ctl));
+    }
+
+    /** Makes the socketpair, spawns with the helper's end, and keeps ours; no fd leaks if the spawn fails. */
+    private static HelperSession start(Syscalls sys, Path helper, IntUnaryOperator spawnWithControlFd) {
         int[] pair = sys.socketpairSeqpacket();
         int pid;
         try {
-            pid = sys.spawnProcess(helper.toString(), new String[] {"jrun-init"},
-                    new String[] {"_JRUN_CTL_FD=3"}, stdinFd, pair[1]);
+            pid = spawnWithControlFd.applyAsInt(pair[1]);
         } catch (RuntimeException e) {
             sys.close(pair[0]);
             sys.close(pair[1]);
