@@ -226,3 +226,133 @@ daily_ctr_scenarios() {
   run_scenario ctr "task metrics" dc_metrics
   run_scenario ctr "task exec -d" dc_exec_detach
 }
+
+# ---------------------------------------------------------------- second batch: joins, cgroup details, policies
+d_join_container() {
+  # --network/--pid/--ipc container:X make the runtime join X's namespaces by /proc/<pid>/ns path
+  local ipc=() opts=("${RUN_OPTS[@]}")
+  # docker shares an ipc namespace only when asked, and takes one --network only (RUN_OPTS has none)
+  [ "$ENGINE" = docker ] && { ipc=(--ipc shareable); opts=(--runtime e2e); }
+  sleeper j1 "${ipc[@]}"
+  local pid; pid=$(init_pid j1)
+  capture "$CLI" run "${opts[@]}" --rm --network container:j1 --pid container:j1 --ipc container:j1 "$IMAGE" sh -c \
+    'readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; ps -o comm | grep -c "^sleep"'
+  expect_rc 0
+  expect_out "$(readlink /proc/$pid/ns/net; readlink /proc/$pid/ns/ipc)
+1"
+}
+d_cgroupns() {
+  capture run_ --rm --cgroupns private "$IMAGE" sh -c 'grep -E ":(memory|pids):" /proc/self/cgroup'
+  expect_rc 0
+  [ "$(printf '%s\n' "$OUT" | grep -vc ':/$')" = 0 ] || fail "cgroup paths not / in a private cgroup namespace"
+}
+d_oom_score_cpuset() {
+  capture run_ --rm --oom-score-adj 500 --cpuset-cpus 0 "$IMAGE" sh -c 'cat /proc/self/oom_score_adj; grep Cpus_allowed_list: /proc/self/status'
+  expect_rc 0; expect_out_has 500; expect_out_has "Cpus_allowed_list:	0"
+}
+d_device_perms() {
+  # mapped under another name with read-only cgroup permission: it exists, but opening it for writing is refused
+  # (fuse: the engines' default rules allow /dev/net/tun rwm anyway)
+  capture run_ --rm --device /dev/fuse:/dev/myfuse:r "$IMAGE" sh -c 'ls /dev/myfuse && exec 3<>/dev/myfuse'
+  [ "$RC" != 0 ] || fail "read-write open allowed on an r device"
+  expect_out /dev/myfuse; expect_err_has "Operation not permitted"
+}
+d_update_cpu_pids() {
+  sleeper u1
+  # podman 4.3's update has no --pids-limit
+  local pids=(--pids-limit 20); [ "$ENGINE" = docker ] || pids=()
+  capture "$CLI" update --cpus 0.5 "${pids[@]}" u1; expect_rc 0
+  local pid; pid=$(init_pid u1)
+  expect_eq "$(cat "$(cgroup_dir "$pid" cpu)/cpu.cfs_quota_us")" 50000 "cpu.cfs_quota_us"
+  [ "$ENGINE" != docker ] || expect_eq "$(cat "$(cgroup_dir "$pid" pids)/pids.max")" 20 "pids.max"
+}
+d_oom_kill_disable() {
+  sleeper u2 -m 32m --oom-kill-disable
+  grep -q "oom_kill_disable 1" "$(cgroup_dir "$(init_pid u2)" memory)/memory.oom_control" || fail "oom_kill_disable not set"
+}
+d_healthcheck() {
+  sleeper h1 --health-cmd 'test -d /proc/1' --health-interval 1s
+  if [ "$ENGINE" = docker ]; then
+    wait_for "[ \"\$(docker_ inspect -f '{{.State.Health.Status}}' h1)\" = healthy ]" 20 || fail "never healthy"
+  else
+    capture "$CLI" healthcheck run h1; expect_rc 0
+  fi
+}
+d_restart_policy() {
+  capture run_ -d --name rp1 --restart on-failure:2 "$IMAGE" sh -c 'exit 1'; expect_rc 0
+  wait_for "[ \"\$(state_of rp1 Running)\" = false ] && [ \"\$($CLI inspect -f '{{.RestartCount}}' rp1)\" = 2 ]" 30 \
+    || fail "restart count $("$CLI" inspect -f '{{.RestartCount}}' rp1), expected 2"
+}
+p_hooks() {
+  local d=$E2E_ROOT/hooks; mkdir -p "$d"
+  printf '#!/bin/sh\necho "$1 $(cat | head -c 200 | grep -o "\\"status\\":\\"[a-z]*\\"")" >> %s/hooks.log\n' "$d" > "$d/hook.sh"
+  chmod +x "$d/hook.sh"
+  local s
+  for s in prestart poststart poststop; do
+    printf '{"version":"1.0.0","hook":{"path":"%s/hook.sh","args":["hook.sh","%s"]},"when":{"always":true},"stages":["%s"]}' \
+      "$d" "$s" "$s" > "$d/$s.json"
+  done
+  capture "$CLI" --hooks-dir "$d" run "${RUN_OPTS[@]}" --rm "$IMAGE" true; expect_rc 0
+  wait_for "grep -q poststop $d/hooks.log" 10 || fail "no poststop hook: $(cat "$d/hooks.log" 2>&1)"
+  # each hook gets the state on stdin (runc 1.1 says "creating" to prestart and "stopped" to poststop)
+  grep -q '^prestart "status":"creat' "$d/hooks.log" || fail "prestart hook: $(cat "$d/hooks.log")"
+  grep -q '^poststart "status":"' "$d/hooks.log" || fail "no poststart hook: $(cat "$d/hooks.log")"
+  grep -q '^poststop "status":"stopped"' "$d/hooks.log" || fail "poststop hook: $(cat "$d/hooks.log")"
+}
+p_rootfs() {
+  local r=$E2E_ROOT/plain-rootfs; mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/sys" "$r/etc"
+  cp "$(command -v busybox)" "$r/bin/busybox"; ln -sf busybox "$r/bin/sh"; ln -sf busybox "$r/bin/cat"
+  echo plain > "$r/etc/marker"
+  capture run_ --rm --rootfs "$r" /bin/sh -c 'cat /etc/marker'; expect_rc 0; expect_out plain
+}
+p_uidmap() {
+  capture run_ --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMAGE" sh -c 'cat /proc/self/uid_map; id -u; touch /tmp/f && echo wrote'
+  expect_rc 0; expect_out_has "100000"; expect_out_has wrote
+  [[ "$OUT" =~ 0[[:space:]]+100000[[:space:]]+65536 ]] || fail "uid map: $OUT"
+}
+
+daily_engine_scenarios2() {
+  run_scenario "$1" "run --net/--pid/--ipc container:X (join by path)" d_join_container
+  run_scenario "$1" "run --cgroupns private" d_cgroupns
+  run_scenario "$1" "run --oom-score-adj --cpuset-cpus" d_oom_score_cpuset
+  run_scenario "$1" "run --device host:ctr:r (cgroup permission)" d_device_perms
+  run_scenario "$1" "update --cpus (--pids-limit)" d_update_cpu_pids
+  run_scenario "$1" "run --oom-kill-disable" d_oom_kill_disable
+  run_scenario "$1" "healthcheck (exec)" d_healthcheck
+  run_scenario "$1" "run --restart on-failure:2" d_restart_policy
+  if [ "$1" = podman ]; then
+    run_scenario "$1" "OCI hooks (--hooks-dir)" p_hooks
+    run_scenario "$1" "run --rootfs plain directory" p_rootfs
+    run_scenario "$1" "run --uidmap/--gidmap (user namespace)" p_uidmap
+  fi
+  return 0
+}
+
+dc_kill_all() {
+  c_sleeper_ dc10
+  capture ctr_ tasks exec -d --exec-id k1 dc10 sleep 999; expect_rc 0
+  local p; wait_for "pgrep -f 'sleep 999'" 10 || fail "exec'd sleep not seen"; p=$(pgrep -f 'sleep 999')
+  capture ctr_ tasks kill -a -s SIGKILL dc10; expect_rc 0
+  wait_for "! kill -0 $p" 10 || fail "exec'd process $p survived kill --all"
+}
+dc_net_host() {
+  capture ctr_run --rm --net-host "$IMAGE" dc11 readlink /proc/self/ns/net; expect_rc 0; expect_out "$(readlink /proc/self/ns/net)"
+}
+dc_rootfs() {
+  local r=$E2E_ROOT/ctr-rootfs; mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/sys" "$r/etc"
+  cp "$(command -v busybox)" "$r/bin/busybox"; ln -sf busybox "$r/bin/sh"; ln -sf busybox "$r/bin/cat"
+  echo plain > "$r/etc/marker"
+  capture ctr_run --rm --rootfs "$r" dc12 /bin/sh -c 'cat /etc/marker'; expect_rc 0; expect_out plain
+}
+dc_uidmap() {
+  capture ctr_run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMAGE" dc13 cat /proc/self/uid_map
+  expect_rc 0
+  [[ "$OUT" =~ 0[[:space:]]+100000[[:space:]]+65536 ]] || fail "uid map: $OUT"
+}
+
+daily_ctr_scenarios2() {
+  run_scenario ctr "task kill --all reaches exec'd processes" dc_kill_all
+  run_scenario ctr "run --net-host" dc_net_host
+  run_scenario ctr "run --rootfs plain directory" dc_rootfs
+  run_scenario ctr "run --uidmap/--gidmap" dc_uidmap
+}
