@@ -356,3 +356,53 @@ daily_ctr_scenarios2() {
   run_scenario ctr "run --rootfs plain directory" dc_rootfs
   run_scenario ctr "run --uidmap/--gidmap" dc_uidmap
 }
+
+# ---------------------------------------------------------------- third batch: error paths, masked paths, mounts
+d_exec_errors() {
+  sleeper x20
+  # docker 20.10 prints an exec's failure on stdout, podman on stderr
+  capture "$CLI" exec x20 /nonexistent; [ "$RC" = 126 ] || [ "$RC" = 127 ] || fail "exit status $RC for a missing command"
+  [[ "$OUT$ERR" == *"no such file or directory"* ]] || fail "no 'no such file or directory'"
+  capture "$CLI" exec x20 /etc/passwd; expect_rc 126; [[ "$OUT$ERR" == *"permission denied"* ]] || fail "no 'permission denied'"
+  capture "$CLI" exec x20 echo still; expect_rc 0; expect_out still
+  capture run_ --rm "$IMAGE" /etc/passwd; expect_rc 126; expect_err_has "permission denied"
+}
+d_masked_paths() {
+  # /proc/keys is masked (bind of /dev/null), /proc/sys is read-only
+  capture run_ --rm "$IMAGE" sh -c 'wc -c < /proc/keys; echo 1 > /proc/sys/kernel/domainname || echo refused'
+  expect_rc 0; expect_out "0
+refused"
+}
+d_mount_opts() {
+  local h=$E2E_ROOT/file-$ENGINE; echo single > "$h"
+  capture run_ --rm -v "$h:/etc/single.conf:ro" --mount type=tmpfs,destination=/scratch,tmpfs-size=2m,tmpfs-mode=1770 \
+    "$IMAGE" sh -c 'cat /etc/single.conf; stat -c %a /scratch; df -k /scratch | tail -1'
+  expect_rc 0; expect_out_has single; expect_out_has 1770; expect_out_has " 2048 "
+}
+p_propagation() {
+  # a mount made inside an rshared volume appears on the host
+  local h=$E2E_ROOT/prop; mkdir -p "$h"; mount --bind "$h" "$h"; mount --make-shared "$h"
+  capture run_ --rm --privileged -v "$h:/data:rshared" "$IMAGE" sh -c 'mkdir -p /data/sub && mount -t tmpfs none /data/sub && touch /data/sub/x'
+  local seen=no; [ -e "$h/sub/x" ] && seen=yes
+  umount "$h/sub" 2>/dev/null; umount "$h"
+  expect_rc 0; expect_eq "$seen" yes "mount made in the container visible on the host"
+}
+
+daily_engine_scenarios3() {
+  run_scenario "$1" "exec/run errors: missing command, not executable" d_exec_errors
+  run_scenario "$1" "masked and read-only /proc paths" d_masked_paths
+  run_scenario "$1" "file bind :ro, --mount type=tmpfs size/mode" d_mount_opts
+  [ "$1" = podman ] && run_scenario "$1" "run -v :rshared propagation to the host" p_propagation
+  return 0
+}
+
+dc_exec_errors() {
+  c_sleeper_ dc20
+  capture ctr_ tasks exec --exec-id e1 dc20 /nonexistent; [ "$RC" != 0 ] || fail "missing command succeeded"
+  expect_err_has "no such file or directory"
+  capture ctr_ tasks exec --exec-id e2 --cwd /nonexistent dc20 true; [ "$RC" != 0 ] || fail "missing cwd succeeded"
+  capture ctr_ tasks exec --exec-id e3 dc20 echo still; expect_rc 0; expect_out still
+}
+daily_ctr_scenarios3() {
+  run_scenario ctr "task exec errors leave the task usable" dc_exec_errors
+}
