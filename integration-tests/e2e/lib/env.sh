@@ -3,9 +3,12 @@
 # /run/containerd, /var/lib/docker or /var/lib/containers, no bridge is created and only cgroupfs drivers are used.
 # Sourced by run.sh; expects RT (the runtime under test, absolute path) and E2E_ROOT.
 
-E2E_NS=jrun-e2e                        # ctr namespace, hence ctr's cgroups are /jrun-e2e/<id>
-DOCKER_CGROUP_PARENT=/jrun-e2e-docker
-PODMAN_CGROUP_PARENT=/jrun-e2e-podman
+# Names follow E2E_ROOT's last component (jrun-e2e by default), so that two suites with different roots share
+# neither a ctr namespace nor a cgroup.
+E2E_TAG=$(basename "$E2E_ROOT")
+E2E_NS=$E2E_TAG                        # ctr namespace, hence ctr's cgroups are /jrun-e2e/<id>
+DOCKER_CGROUP_PARENT=/$E2E_TAG-docker
+PODMAN_CGROUP_PARENT=/$E2E_TAG-podman
 IMAGE=localhost/e2e-busybox:latest
 
 log() { echo "# $*" >&2; }
