@@ -62,18 +62,11 @@ public final class Main {
         cl.setUnmatchedOptionsArePositionalParams(false);
         Map<String, Subcommand> byName = new LinkedHashMap<>();
         // Only the named subcommand's model is built: building all of them cost ~25 ms of every call (JRUN_TRACE).
-        // Help, --version and an unknown name get all of them, so usage and picocli's errors are unchanged.
+        // An unknown name gets all of them, so picocli's errors are unchanged. With no subcommand named (--version,
+        // --help, no arguments) none is built until usage is printed: the 17 models cost --version ~14 ms.
         String named = subcommandName(args);
         boolean known = COMMANDS.stream().anyMatch(c -> c.name().equals(named));
-        for (Subcommand c : COMMANDS) {
-            if (known && !c.name().equals(named)) continue;
-            CommandSpec s = Args.spec(c.name());
-            s.usageMessage().description(c.description());
-            Args.flag(s, "show help", "--help", "-h");
-            c.define(s);
-            cl.addSubcommand(c.name(), Args.commandLine(s));
-            byName.put(c.name(), c);
-        }
+        if (named != null) addSubcommands(cl, byName, known ? named : null);
         Trace.mark("model built");
 
         String logFile = null;
@@ -93,6 +86,7 @@ public final class Main {
                 return 0;
             }
             if (Args.has(pr, "--help") || !pr.hasSubcommand()) {
+                addSubcommands(cl, byName, null);
                 cl.usage(out);
                 return Args.has(pr, "--help") ? 0 : 1;
             }
@@ -120,6 +114,19 @@ public final class Main {
             return fail(err, logFile, logFormat, msg);
         } catch (Exception e) {
             return fail(err, logFile, logFormat, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Adds the model of the subcommand {@code only}, or of every subcommand not yet added when it is null. */
+    private static void addSubcommands(CommandLine cl, Map<String, Subcommand> byName, String only) {
+        for (Subcommand c : COMMANDS) {
+            if (only != null ? !c.name().equals(only) : byName.containsKey(c.name())) continue;
+            CommandSpec s = Args.spec(c.name());
+            s.usageMessage().description(c.description());
+            Args.flag(s, "show help", "--help", "-h");
+            c.define(s);
+            cl.addSubcommand(c.name(), Args.commandLine(s));
+            byName.put(c.name(), c);
         }
     }
 
