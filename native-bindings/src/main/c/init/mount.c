@@ -589,13 +589,6 @@ static void do_mount(const struct jr_mount *m)
 		if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			JR_DIE(JR_ST_MOUNTS, "move_mount", "idmapped %s on %s", m->source, m->dest);
 		close(tree);
-		unsigned long bits = m->flags & MS_REMOUNT_BITS;
-		if (bits) {
-			int fd = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
-			if (remount_bind(fdpath(tp, fd), bits) < 0)
-				JR_DIE(JR_ST_MOUNTS, "mount", "remount %s with flags 0x%lx", m->dest, bits);
-			close(fd);
-		}
 	} else if (m->kind == JR_MOUNT_BIND) {
 		/* the source is a host path, opened on the host; only the fd travels into mount(2) */
 		int src = open(m->source, O_PATH | O_CLOEXEC);
@@ -604,13 +597,6 @@ static void do_mount(const struct jr_mount *m)
 		if (mount(fdpath(sp, src), fdpath(tp, dst), NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
 			JR_DIE(JR_ST_MOUNTS, "mount", "bind %s on %s", m->source, m->dest);
 		close(src);
-		unsigned long bits = m->flags & MS_REMOUNT_BITS;
-		if (bits) {
-			int fd = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
-			if (remount_bind(fdpath(tp, fd), bits) < 0)
-				JR_DIE(JR_ST_MOUNTS, "mount", "remount %s with flags 0x%lx", m->dest, bits);
-			close(fd);
-		}
 	} else {
 		char *data = (char *)m->data;
 		const char *fs = m->fstype;
@@ -635,6 +621,14 @@ static void do_mount(const struct jr_mount *m)
 			copy_up(m, copy_from);
 	}
 	close(dst);
+	/* a bind (idmapped or not) takes ro/nosuid/nodev/noexec/atime only through a second, remounting call */
+	unsigned long bits = m->kind == JR_MOUNT_BIND ? m->flags & MS_REMOUNT_BITS : 0;
+	if (bits) {
+		int fd = open_in_root_or_die(JR_ST_MOUNTS, m->dest, 0, -1);
+		if (remount_bind(fdpath(tp, fd), bits) < 0)
+			JR_DIE(JR_ST_MOUNTS, "mount", "remount %s with flags 0x%lx", m->dest, bits);
+		close(fd);
+	}
 	apply_attrs_and_propagation(m);
 }
 

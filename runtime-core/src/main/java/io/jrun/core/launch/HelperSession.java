@@ -89,6 +89,13 @@ public final class HelperSession implements AutoCloseable {
 
     /** The next message; EOF before the expected message is a failure of the helper. */
     public Message receive(int timeoutMillis) {
+        Message m = next(timeoutMillis);
+        if (m == null) throw new JrunException("jrun-init exited unexpectedly (no error reported)");
+        return m;
+    }
+
+    /** One packet, decoded; null on EOF. An ERROR message is thrown as the helper's one-line error. */
+    private Message next(int timeoutMillis) {
         byte[] raw;
         try {
             raw = sys.recvPacket(fd, 65536, timeoutMillis, null);
@@ -96,9 +103,7 @@ public final class HelperSession implements AutoCloseable {
             if (e.errno() == Errno.ETIMEDOUT) throw new JrunException("timed out waiting for jrun-init");
             throw new JrunException("read from jrun-init: " + e.getMessage(), e);
         }
-        if (raw == null) {
-            throw new JrunException("jrun-init exited unexpectedly (no error reported)");
-        }
+        if (raw == null) return null;
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         if (raw.length < HEADER || b.getInt() != MAGIC || b.getShort() != VERSION) {
             throw new JrunException("jrun-init: malformed message (protocol mismatch?)");
@@ -125,22 +130,8 @@ public final class HelperSession implements AutoCloseable {
      * succeeded; an ERROR (thrown as {@link JrunException}) means execve or a late step failed.
      */
     public void awaitExecve(int timeoutMillis) {
-        byte[] raw;
-        try {
-            raw = sys.recvPacket(fd, 65536, timeoutMillis, null);
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.ETIMEDOUT) throw new JrunException("timed out waiting for jrun-init");
-            throw new JrunException("read from jrun-init: " + e.getMessage(), e);
-        }
-        if (raw == null) return;
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        if (raw.length < HEADER || b.getInt() != MAGIC || b.getShort() != VERSION) {
-            throw new JrunException("jrun-init: malformed message (protocol mismatch?)");
-        }
-        int type = b.getShort() & 0xffff;
-        Message m = new Message(type, Arrays.copyOfRange(raw, HEADER, raw.length));
-        if (type == ERROR) throw new JrunException(m.errorText(sys));
-        throw new JrunException("jrun-init: unexpected message " + type + " after READY");
+        Message m = next(timeoutMillis);
+        if (m != null) throw new JrunException("jrun-init: unexpected message " + m.type() + " after READY");
     }
 
     @Override
