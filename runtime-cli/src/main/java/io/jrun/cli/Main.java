@@ -1,6 +1,7 @@
 package io.jrun.cli;
 
 import io.jrun.core.JrunException;
+import io.jrun.core.Trace;
 import io.jrun.core.Version;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -75,6 +75,7 @@ public final class ContainerEngine {
         SpecValidator.validateId(r.id());
         Path bundle = r.bundle().toAbsolutePath().normalize();
         Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
+        Trace.mark("config read");
         SpecValidator.validate(spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
         if (spec.process() == null) throw new JrunException("config.json: process: required for create");
@@ -97,6 +98,7 @@ public final class ContainerEngine {
         }
 
         // Only computes paths: nothing exists yet, so a bad cgroupsPath fails before the id is claimed.
+        Trace.mark("config validated");
         CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup())
                 .withLinuxDevices(spec.linux().devices());
         Deque<Runnable> undo = new ArrayDeque<>();
@@ -110,6 +112,7 @@ public final class ContainerEngine {
             // and `list` show a half-created container as "creating" and `delete --force` can clean up after
             // a jrun killed at any later point of create (it knows the cgroup paths from here on).
             store.save(st);
+            Trace.mark("state claimed");
             TestPause.at("claimed");
             Path fifo = dir.resolve(StateStore.EXEC_FIFO);
             sys().mkfifo(fifo.toString(), 0622);
@@ -127,10 +130,14 @@ public final class ContainerEngine {
             // refuses fails create here, naming the field; the undo stack removes the cgroup and state dir.
             cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
             TestPause.at("cgroup");
+            Trace.mark("cgroup set up");
 
+            PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
+            Trace.mark("seccomp compiled");
             PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                    r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), Seccomps.compile(spec, store.root(), r.id(), bundle.toString()));
+                    r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
             byte[] plan = PlanBuilder.create(spec, ctx);
+            Trace.mark("plan built");
             Debug.log(() -> "create " + r.id() + ": plan of " + plan.length + " bytes, cgroup v" + cg.version()
                     + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
 
@@ -138,9 +145,11 @@ public final class ContainerEngine {
             try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
                 undo.push(() -> Processes.reap(sys(), h.helperPid()));
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside it.
+                Trace.mark("helper spawned");
                 cg.addProcess(h.helperPid());
                 h.sendPlan(plan);
                 pid = converse(h, spec);
+                Trace.mark("init pid received");
                 Debug.log(() -> "create " + r.id() + ": helper " + h.helperPid() + ", container init " + pid);
                 undo.push(() -> killQuietly(pid));
                 st = st.withPid(pid, startTime(pid));
@@ -158,6 +167,7 @@ public final class ContainerEngine {
                 h.send(HelperSession.CONTINUE);
                 TestPause.at("ready");
                 h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                Trace.mark("init ready");
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
                 Processes.reap(sys(), h.helperPid());
             }

@@ -10,20 +10,22 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Compiled programs on disk, keyed by SHA-256 of (canonical profile, arch, kernel release, compiler
- * version). Best effort: any I/O problem or a damaged file just means compiling again; the cache never fails
- * a container start.
+ * Compiled programs on disk, keyed by (canonical profile, arch, kernel release, compiler version). The file
+ * name is a 64-bit FNV-1a hash of that key and the file stores the whole key beside the program, so an entry is
+ * used only when its key matches byte for byte: a hash collision is a miss, never another profile's filter.
+ * No cryptographic hash is needed for that, and MessageDigest's provider set-up cost ~10 ms of every create in
+ * a cold JVM (docs/performance.md). Best effort: any I/O problem or a damaged file just means compiling again;
+ * the cache never fails a container start.
  */
 public final class SeccompCache {
     /** Bump when the compiler's output for the same input changes, so stale programs are never reused. */
     static final int COMPILER_VERSION = 1;
-    private static final int MAGIC = 0x4a534330; // "JSC0"
+    private static final int MAGIC = 0x4a534331; // "JSC1": header, key, program
+    private static final int HEADER = 16; // magic, flags, instruction count, key length
 
     private final Path dir;
 
@@ -38,12 +40,12 @@ public final class SeccompCache {
     }
 
     public CompiledFilter getOrCompile(Spec.Seccomp s, Arch arch, String kernelRelease) {
-        String key = key(s, arch, kernelRelease);
-        Path file = dir.resolve(key + ".bpf");
-        CompiledFilter cached = read(file);
+        byte[] key = key(s, arch, kernelRelease);
+        Path file = dir.resolve(fileName(key));
+        CompiledFilter cached = read(file, key);
         if (cached != null) return cached;
         CompiledFilter f = SeccompCompiler.compile(s, arch);
-        write(file, f);
+        write(file, key, f);
         return f;
     }
 
@@ -55,16 +57,20 @@ public final class SeccompCache {
         }
     }
 
-    static String key(Spec.Seccomp s, Arch arch, String kernelRelease) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(canonical(s));
-            md.update(("\narch=" + arch.scmpName() + "\nkernel=" + kernelRelease + "\ncompiler=" + COMPILER_VERSION)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    static byte[] key(Spec.Seccomp s, Arch arch, String kernelRelease) {
+        return (canonical(s) + "\narch=" + arch.scmpName() + "\nkernel=" + kernelRelease + "\ncompiler=" + COMPILER_VERSION)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** 16 hex digits of the key's FNV-1a 64-bit hash, then ".bpf". */
+    static String fileName(byte[] key) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : key) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
         }
+        String hex = Long.toHexString(h);
+        return "0".repeat(16 - hex.length()) + hex + ".bpf";
     }
 
     /**
@@ -72,7 +78,7 @@ public final class SeccompCache {
      * whatever JSON formatting or key order they came from. Strings are length-prefixed: no two profiles
      * share an encoding.
      */
-    static byte[] canonical(Spec.Seccomp s) {
+    static String canonical(Spec.Seccomp s) {
         StringBuilder b = new StringBuilder(4096);
         str(b, s.defaultAction());
         num(b, s.defaultErrnoRet());
@@ -94,7 +100,7 @@ public final class SeccompCache {
                 str(b, a.op());
             }
         }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        return b.toString();
     }
 
     private static void str(StringBuilder b, String s) {
@@ -115,29 +121,33 @@ public final class SeccompCache {
         for (String s : l) str(b, s);
     }
 
-    private static CompiledFilter read(Path file) {
+    private static CompiledFilter read(Path file, byte[] key) {
         try {
             byte[] data = Files.readAllBytes(file);
-            if (data.length < 12) return null;
+            if (data.length < HEADER) return null;
             ByteBuffer bb = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             if (bb.getInt() != MAGIC) return null;
             int flags = bb.getInt();
             int n = bb.getInt();
-            if (n <= 0 || n > SeccompCompiler.BPF_MAXINSNS || data.length != 12 + 8 * n) return null;
-            byte[] prog = new byte[8 * n];
-            bb.get(prog);
+            int keyLength = bb.getInt();
+            if (keyLength != key.length || n <= 0 || n > SeccompCompiler.BPF_MAXINSNS
+                    || data.length != HEADER + keyLength + 8 * n) {
+                return null;
+            }
+            if (!Arrays.equals(data, HEADER, HEADER + keyLength, key, 0, keyLength)) return null;
+            byte[] prog = Arrays.copyOfRange(data, HEADER + keyLength, data.length);
             return new CompiledFilter(prog, n, flags);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    private static void write(Path file, CompiledFilter f) {
+    private static void write(Path file, byte[] key, CompiledFilter f) {
         Path tmp = null;
         try {
             Files.createDirectories(dir(file));
-            ByteBuffer bb = ByteBuffer.allocate(12 + f.program().length).order(ByteOrder.LITTLE_ENDIAN);
-            bb.putInt(MAGIC).putInt(f.flags()).putInt(f.instructionCount()).put(f.program());
+            ByteBuffer bb = ByteBuffer.allocate(HEADER + key.length + f.program().length).order(ByteOrder.LITTLE_ENDIAN);
+            bb.putInt(MAGIC).putInt(f.flags()).putInt(f.instructionCount()).putInt(key.length).put(key).put(f.program());
             tmp = Files.createTempFile(dir(file), ".tmp-", ".bpf");
             Files.write(tmp, bb.array());
             // readers see the old file or the whole new one, never a partial write

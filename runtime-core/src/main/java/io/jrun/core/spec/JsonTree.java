@@ -1,13 +1,6 @@
 package io.jrun.core.spec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,124 +8,314 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON tree built with jackson-core's streaming parser, in which every value remembers the line and
- * column where it starts. Binding errors can then say where the bad value is, which a streaming bind cannot do
- * once it has moved on, and databind is too slow to start (architecture brief section 2).
+ * A minimal JSON tree in which every value remembers the line and column where it starts, so binding errors can
+ * say where the bad value is. The reader is hand-written (RFC 8259), not jackson-core's parser: every Jackson
+ * parser initialises java.math.BigDecimal, whose static initialiser alone took ~8 ms of each call in a cold
+ * JDK 25 JVM, and config.json and state.json are read by every container command (docs/performance.md).
+ * Databind was never an option: ~300 ms to start (architecture brief section 2).
  */
-final class JsonTree {
+public final class JsonTree {
     private JsonTree() {}
 
-    /** Created once: a JsonFactory is thread-safe and costly enough to build that it should not be per call. */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .build();
+    /** Nesting deeper than this is refused, as jackson-core's default StreamReadConstraints did. */
+    static final int MAX_DEPTH = 1000;
 
-    static JsonFactory factory() {
-        return FACTORY;
-    }
-
-    sealed interface Node permits Obj, Arr, Str, Num, Bool, Null {
+    public sealed interface Node permits Obj, Arr, Str, Num, Bool, Null {
         int line();
 
         int col();
     }
 
     /** Members in document order; a repeated key keeps its last value, as Go's encoding/json (runc) does. */
-    record Obj(Map<String, Node> members, int line, int col) implements Node {}
+    public record Obj(Map<String, Node> members, int line, int col) implements Node {}
 
-    record Arr(List<Node> items, int line, int col) implements Node {}
+    public record Arr(List<Node> items, int line, int col) implements Node {}
 
-    record Str(String value, int line, int col) implements Node {}
+    public record Str(String value, int line, int col) implements Node {}
 
     /** The number as written; {@code integral} is false for fractions and exponents. */
-    record Num(String text, boolean integral, int line, int col) implements Node {}
+    public record Num(String text, boolean integral, int line, int col) implements Node {}
 
-    record Bool(boolean value, int line, int col) implements Node {}
+    public record Bool(boolean value, int line, int col) implements Node {}
 
-    record Null(int line, int col) implements Node {}
+    public record Null(int line, int col) implements Node {}
 
     /**
      * Parses one JSON document. Malformed input becomes {@code <file>: invalid JSON: <what> (line L, col C)}.
+     * Bytes that are not UTF-8 read as U+FFFD, as Go's encoding/json (runc) reads them.
      */
-    static Node parse(byte[] data, String file) {
-        try (JsonParser p = FACTORY.createParser(data)) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                throw new SpecException(file + ": invalid JSON: empty document (line 1, col 1)");
-            }
-            Node root = read(p, t);
-            JsonToken trailing = p.nextToken();
-            if (trailing != null) {
-                JsonLocation l = p.currentTokenLocation();
-                throw new SpecException(file + ": invalid JSON: unexpected data after the top-level value"
-                        + at(l.getLineNr(), l.getColumnNr()));
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            JsonLocation l = e.getLocation();
-            int line = l == null ? 0 : l.getLineNr();
-            int col = l == null ? 0 : l.getColumnNr();
-            throw new SpecException(file + ": invalid JSON: " + oneLine(e.getOriginalMessage()) + at(line, col), e);
-        } catch (IOException e) {
-            throw new SpecException(file + ": invalid JSON: " + oneLine(e.getMessage()), e);
-        }
+    public static Node parse(byte[] data, String file) {
+        return new Reader(new String(data, StandardCharsets.UTF_8), file).document();
     }
 
-    static String at(int line, int col) {
+    public static String at(int line, int col) {
         return " (line " + line + ", col " + col + ")";
     }
 
-    /** Jackson messages can span lines and repeat the location; the CLI contract wants one line. */
-    private static String oneLine(String msg) {
-        if (msg == null) {
-            return "unknown error";
-        }
-        int nl = msg.indexOf('\n');
-        String s = nl >= 0 ? msg.substring(0, nl) : msg;
-        int src = s.indexOf(" (start marker at");
-        if (src >= 0) {
-            s = s.substring(0, src);
-        }
-        return s.strip();
-    }
+    /** A recursive-descent reader over the decoded text; {@code pos} is the next character to read. */
+    private static final class Reader {
+        private final String text;
+        private final String file;
+        private int pos;
+        private int line = 1;
+        private int lineStart;
+        private int depth;
 
-    private static Node read(JsonParser p, JsonToken t) throws IOException {
-        JsonLocation l = p.currentTokenLocation();
-        int line = l.getLineNr();
-        int col = l.getColumnNr();
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, Node> m = new LinkedHashMap<>();
-                JsonToken k;
-                while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    m.put(name, read(p, p.nextToken()));
-                }
-                return new Obj(Collections.unmodifiableMap(m), line, col);
+        Reader(String text, String file) {
+            this.text = text;
+            this.file = file;
+            if (text.startsWith("\uFEFF")) pos = 1; // a byte order mark before the document is skipped
+        }
+
+        Node document() {
+            skipSpace();
+            if (pos >= text.length()) throw new SpecException(file + ": invalid JSON: empty document" + at(1, 1));
+            Node root = value();
+            skipSpace();
+            if (pos < text.length()) throw error("unexpected data after the top-level value");
+            return root;
+        }
+
+        private Node value() {
+            int l = line;
+            int c = col();
+            char ch = peekOrEnd("expected a value");
+            switch (ch) {
+                case '{':
+                    return object(l, c);
+                case '[':
+                    return array(l, c);
+                case '"':
+                    return new Str(string(), l, c);
+                case 't':
+                    literal("true");
+                    return new Bool(true, l, c);
+                case 'f':
+                    literal("false");
+                    return new Bool(false, l, c);
+                case 'n':
+                    literal("null");
+                    return new Null(l, c);
+                default:
+                    if (ch == '-' || (ch >= '0' && ch <= '9')) return number(l, c);
+                    throw unexpected(ch, "expected a value");
             }
-            case START_ARRAY: {
-                List<Node> items = new ArrayList<>();
-                JsonToken v;
-                while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
-                    items.add(read(p, v));
-                }
-                return new Arr(Collections.unmodifiableList(items), line, col);
+        }
+
+        private Obj object(int l, int c) {
+            enter();
+            pos++; // '{'
+            Map<String, Node> members = new LinkedHashMap<>();
+            skipSpace();
+            if (peekOrEnd("expected a field name or '}'") == '}') {
+                pos++;
+                depth--;
+                return new Obj(Collections.unmodifiableMap(members), l, c);
             }
-            case VALUE_STRING:
-                return new Str(p.getText(), line, col);
-            case VALUE_NUMBER_INT:
-                return new Num(p.getText(), true, line, col);
-            case VALUE_NUMBER_FLOAT:
-                return new Num(p.getText(), false, line, col);
-            case VALUE_TRUE:
-                return new Bool(true, line, col);
-            case VALUE_FALSE:
-                return new Bool(false, line, col);
-            case VALUE_NULL:
-                return new Null(line, col);
-            default:
-                // Jackson reports structural errors itself; anything else here is a parser state we did not expect.
-                throw new SpecException("invalid JSON: unexpected token " + t + at(line, col));
+            while (true) {
+                char ch = peekOrEnd("expected a field name");
+                if (ch != '"') throw unexpected(ch, "was expecting double-quote to start field name");
+                String name = string();
+                skipSpace();
+                ch = peekOrEnd("expected ':'");
+                if (ch != ':') throw unexpected(ch, "was expecting a colon to separate field name and value");
+                pos++;
+                skipSpace();
+                members.put(name, value());
+                skipSpace();
+                ch = peekOrEnd("expected ',' or '}'");
+                pos++;
+                if (ch == '}') break;
+                if (ch != ',') {
+                    pos--;
+                    throw unexpected(ch, "was expecting comma to separate Object entries");
+                }
+                skipSpace();
+            }
+            depth--;
+            return new Obj(Collections.unmodifiableMap(members), l, c);
+        }
+
+        private Arr array(int l, int c) {
+            enter();
+            pos++; // '['
+            List<Node> items = new ArrayList<>();
+            skipSpace();
+            if (peekOrEnd("expected a value or ']'") == ']') {
+                pos++;
+                depth--;
+                return new Arr(Collections.unmodifiableList(items), l, c);
+            }
+            while (true) {
+                items.add(value());
+                skipSpace();
+                char ch = peekOrEnd("expected ',' or ']'");
+                pos++;
+                if (ch == ']') break;
+                if (ch != ',') {
+                    pos--;
+                    throw unexpected(ch, "was expecting comma to separate Array entries");
+                }
+                skipSpace();
+            }
+            depth--;
+            return new Arr(Collections.unmodifiableList(items), l, c);
+        }
+
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw error("document nesting depth exceeds the maximum allowed (" + MAX_DEPTH + ")");
+            }
+        }
+
+        /** A string token starting at the opening quote; returns its decoded value. */
+        private String string() {
+            pos++; // opening quote
+            StringBuilder sb = null;
+            int runStart = pos;
+            while (true) {
+                if (pos >= text.length()) throw error("Unexpected end-of-input in a string value");
+                char ch = text.charAt(pos);
+                if (ch == '"') {
+                    String run = text.substring(runStart, pos);
+                    pos++;
+                    return sb == null ? run : sb.append(run).toString();
+                }
+                if (ch < 0x20) {
+                    throw error("Illegal unquoted character (code " + (int) ch
+                            + "): has to be escaped using backslash to be included in string value");
+                }
+                if (ch != '\\') {
+                    pos++;
+                    continue;
+                }
+                if (sb == null) sb = new StringBuilder();
+                sb.append(text, runStart, pos);
+                pos++;
+                if (pos >= text.length()) throw error("Unexpected end-of-input in a string value");
+                char e = text.charAt(pos++);
+                switch (e) {
+                    case '"', '\\', '/' -> sb.append(e);
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'u' -> sb.append(hex4());
+                    default -> {
+                        pos--;
+                        throw error("Unrecognized character escape " + describe(e));
+                    }
+                }
+                runStart = pos;
+            }
+        }
+
+        private char hex4() {
+            if (pos + 4 > text.length()) throw error("Unexpected end-of-input in a \\u escape");
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                int d = Character.digit(text.charAt(pos), 16);
+                if (d < 0) throw error("expected a hex-digit for character escape sequence");
+                v = v * 16 + d;
+                pos++;
+            }
+            return (char) v; // a surrogate pair is two escapes, and two chars in Java too
+        }
+
+        /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, kept as written. */
+        private Num number(int l, int c) {
+            int start = pos;
+            boolean integral = true;
+            if (text.charAt(pos) == '-') pos++;
+            if (pos < text.length() && text.charAt(pos) == '0') {
+                pos++;
+                if (pos < text.length() && isDigit(text.charAt(pos))) {
+                    throw error("Invalid numeric value: Leading zeroes not allowed");
+                }
+            } else {
+                digits("Invalid numeric value: expected a digit");
+            }
+            if (pos < text.length() && text.charAt(pos) == '.') {
+                integral = false;
+                pos++;
+                digits("Invalid numeric value: expected a digit after the decimal point");
+            }
+            if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+                integral = false;
+                pos++;
+                if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) pos++;
+                digits("Invalid numeric value: expected a digit in the exponent");
+            }
+            if (pos < text.length() && Character.isLetter(text.charAt(pos))) {
+                throw error("Unrecognized token '" + token(start) + "': was expecting a number");
+            }
+            return new Num(text.substring(start, pos), integral, l, c);
+        }
+
+        private void digits(String missing) {
+            int start = pos;
+            while (pos < text.length() && isDigit(text.charAt(pos))) pos++;
+            if (pos == start) {
+                if (pos >= text.length()) throw error("Unexpected end-of-input in a number");
+                throw error(missing);
+            }
+        }
+
+        private static boolean isDigit(char ch) {
+            return ch >= '0' && ch <= '9';
+        }
+
+        private void literal(String word) {
+            int start = pos;
+            if (text.startsWith(word, pos)) {
+                pos += word.length();
+                if (pos >= text.length() || !Character.isLetterOrDigit(text.charAt(pos))) return;
+            }
+            pos = start;
+            throw error("Unrecognized token '" + token(start)
+                    + "': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+        }
+
+        /** The word starting at {@code start}, for messages: its first character and the letters or digits after it. */
+        private String token(int start) {
+            int end = Math.min(start + 1, text.length());
+            while (end < text.length() && end - start < 32 && Character.isLetterOrDigit(text.charAt(end))) end++;
+            return text.substring(start, end);
+        }
+
+        private void skipSpace() {
+            while (pos < text.length()) {
+                char ch = text.charAt(pos);
+                if (ch == '\n') {
+                    line++;
+                    lineStart = pos + 1;
+                } else if (ch != ' ' && ch != '\t' && ch != '\r') {
+                    return;
+                }
+                pos++;
+            }
+        }
+
+        private char peekOrEnd(String expected) {
+            if (pos >= text.length()) throw error("Unexpected end-of-input: " + expected);
+            return text.charAt(pos);
+        }
+
+        private int col() {
+            return pos - lineStart + 1;
+        }
+
+        private SpecException unexpected(char ch, String expected) {
+            return error("Unexpected character (" + describe(ch) + "): " + expected);
+        }
+
+        private static String describe(char ch) {
+            return (ch < 0x20 ? "CTRL-CHAR" : "'" + ch + "'") + " (code " + (int) ch + ")";
+        }
+
+        private SpecException error(String what) {
+            return new SpecException(file + ": invalid JSON: " + what + at(line, col()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jrun.core.spec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.PrettyPrinter;
 
@@ -18,6 +19,9 @@ import java.util.Map;
 public final class SpecWriter {
     private SpecWriter() {}
 
+    /** Jackson writes; reading is JsonTree's own (its class comment says why). */
+    private static final JsonFactory FACTORY = new JsonFactory();
+
     /** config.json text, no trailing newline (as runc writes it). */
     public static String write(Spec spec) {
         return render(g -> spec(g, spec));
@@ -34,7 +38,7 @@ public final class SpecWriter {
 
     private static String render(Body body) {
         StringWriter out = new StringWriter(4096);
-        try (JsonGenerator g = JsonTree.factory().createGenerator(out)) {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.setPrettyPrinter(new TabPrinter());
             body.write(g);
         } catch (IOException e) {

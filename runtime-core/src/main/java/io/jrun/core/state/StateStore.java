@@ -2,9 +2,8 @@ package io.jrun.core.state;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.jrun.core.JrunException;
+import io.jrun.core.spec.JsonTree;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.channels.FileChannel;
@@ -106,7 +105,7 @@ public final class StateStore {
         }
         try {
             return parse(bytes);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new JrunException(f + ": corrupt state file: " + e.getMessage(), e);
         }
     }
@@ -178,45 +177,50 @@ public final class StateStore {
         g.writeEndObject();
     }
 
-    static ContainerState parse(byte[] bytes) throws IOException {
+    static ContainerState parse(byte[] bytes) {
         String ociVersion = null, id = null, bundle = null, rootfs = null, created = null, owner = "", version = null;
         int pid = 0;
         long start = 0;
         boolean cgroupCreated = false;
         Map<String, String> annotations = Map.of(), cgroups = Map.of();
-        try (JsonParser p = JSON.createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                switch (name) {
-                    case "ociVersion" -> ociVersion = p.getText();
-                    case "id" -> id = p.getText();
-                    case "pid" -> pid = p.getIntValue();
-                    case "pidStartTime" -> start = p.getLongValue();
-                    case "bundle" -> bundle = p.getText();
-                    case "rootfs" -> rootfs = p.getText();
-                    case "created" -> created = p.getText();
-                    case "owner" -> owner = p.getText();
-                    case "annotations" -> annotations = readMap(p);
-                    case "cgroupPaths" -> cgroups = readMap(p);
-                    case "cgroupCreated" -> cgroupCreated = p.getBooleanValue();
-                    case "jrunVersion" -> version = p.getText();
-                    default -> p.skipChildren();
-                }
+        if (!(JsonTree.parse(bytes, STATE_FILE) instanceof JsonTree.Obj o)) throw new IllegalArgumentException("not a JSON object");
+        for (Map.Entry<String, JsonTree.Node> e : o.members().entrySet()) {
+            JsonTree.Node v = e.getValue();
+            switch (e.getKey()) {
+                case "ociVersion" -> ociVersion = text(v);
+                case "id" -> id = text(v);
+                case "pid" -> pid = Integer.parseInt(number(v));
+                case "pidStartTime" -> start = Long.parseLong(number(v));
+                case "bundle" -> bundle = text(v);
+                case "rootfs" -> rootfs = text(v);
+                case "created" -> created = text(v);
+                case "owner" -> owner = text(v);
+                case "annotations" -> annotations = textMap(v);
+                case "cgroupPaths" -> cgroups = textMap(v);
+                case "cgroupCreated" -> cgroupCreated = v instanceof JsonTree.Bool b && b.value();
+                case "jrunVersion" -> version = text(v);
+                default -> { } // written by another jrun version: ignored
             }
         }
         return new ContainerState(ociVersion, id, pid, start, bundle, rootfs, created, owner, annotations, cgroups,
                 cgroupCreated, version);
     }
 
-    private static Map<String, String> readMap(JsonParser p) throws IOException {
+    private static String text(JsonTree.Node v) {
+        if (v instanceof JsonTree.Str s) return s.value();
+        if (v instanceof JsonTree.Null) return null;
+        throw new IllegalArgumentException("expected a string at" + JsonTree.at(v.line(), v.col()));
+    }
+
+    private static String number(JsonTree.Node v) {
+        if (v instanceof JsonTree.Num n && n.integral()) return n.text();
+        throw new IllegalArgumentException("expected an integer at" + JsonTree.at(v.line(), v.col()));
+    }
+
+    private static Map<String, String> textMap(JsonTree.Node v) {
+        if (!(v instanceof JsonTree.Obj o)) throw new IllegalArgumentException("expected an object at" + JsonTree.at(v.line(), v.col()));
         Map<String, String> m = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String k = p.currentName();
-            p.nextToken();
-            m.put(k, p.getText());
-        }
+        for (Map.Entry<String, JsonTree.Node> e : o.members().entrySet()) m.put(e.getKey(), text(e.getValue()));
         return m;
     }
 

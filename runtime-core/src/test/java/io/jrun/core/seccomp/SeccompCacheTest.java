@@ -33,16 +33,22 @@ class SeccompCacheTest {
         CompiledFilter a = cache.getOrCompile(s, Arch.X86_64, "6.18.0");
         List<Path> stored = files(dir);
         assertEquals(1, stored.size());
-        assertTrue(stored.getFirst().getFileName().toString().matches("[0-9a-f]{64}\\.bpf"));
+        assertTrue(stored.getFirst().getFileName().toString().matches("[0-9a-f]{16}\\.bpf"));
         // a planted program under the same key is what comes back: proof the cache is read
         CompiledFilter other = SeccompCompiler.compile(new Spec.Seccomp("SCMP_ACT_ALLOW", null, null, null, null, null, List.of()), Arch.X86_64);
         byte[] planted = Files.readAllBytes(stored.getFirst());
-        byte[] fake = new byte[12 + other.program().length];
-        System.arraycopy(planted, 0, fake, 0, 4);
+        int headerAndKey = 16 + SeccompCache.key(s, Arch.X86_64, "6.18.0").length;
+        byte[] fake = new byte[headerAndKey + other.program().length];
+        System.arraycopy(planted, 0, fake, 0, headerAndKey);
         fake[8] = (byte) other.instructionCount();
-        System.arraycopy(other.program(), 0, fake, 12, other.program().length);
+        fake[9] = 0;
+        System.arraycopy(other.program(), 0, fake, headerAndKey, other.program().length);
         Files.write(stored.getFirst(), fake);
         assertArrayEquals(other.program(), cache.getOrCompile(s, Arch.X86_64, "6.18.0").program());
+        // an entry found under another key's file name (a hash collision) is a miss: compiled, never reused
+        Files.write(dir.resolve(SeccompCache.fileName(SeccompCache.key(s, Arch.X86_64, "6.18.1"))), fake);
+        assertArrayEquals(a.program(), cache.getOrCompile(s, Arch.X86_64, "6.18.1").program());
+        Files.delete(dir.resolve(SeccompCache.fileName(SeccompCache.key(s, Arch.X86_64, "6.18.1"))));
         // restore a real entry and check a round trip
         Files.delete(stored.getFirst());
         CompiledFilter b = cache.getOrCompile(s, Arch.X86_64, "6.18.0");
@@ -68,15 +74,16 @@ class SeccompCacheTest {
     void keyCoversProfileArchAndKernel() {
         Spec.Seccomp s = SeccompProfiles.defaultFor(Set.of(), Arch.X86_64);
         Spec.Seccomp t = SeccompProfiles.defaultFor(Set.of("CAP_SYS_ADMIN"), Arch.X86_64);
-        String k = SeccompCache.key(s, Arch.X86_64, "6.1");
-        assertEquals(k, SeccompCache.key(SeccompProfiles.defaultFor(Set.of(), Arch.X86_64), Arch.X86_64, "6.1"));
-        assertNotEquals(k, SeccompCache.key(t, Arch.X86_64, "6.1"));
-        assertNotEquals(k, SeccompCache.key(s, Arch.AARCH64, "6.1"));
-        assertNotEquals(k, SeccompCache.key(s, Arch.X86_64, "6.2"));
+        String k = new String(SeccompCache.key(s, Arch.X86_64, "6.1"));
+        assertEquals(k, new String(SeccompCache.key(SeccompProfiles.defaultFor(Set.of(), Arch.X86_64), Arch.X86_64, "6.1")));
+        assertNotEquals(k, new String(SeccompCache.key(t, Arch.X86_64, "6.1")));
+        assertNotEquals(k, new String(SeccompCache.key(s, Arch.AARCH64, "6.1")));
+        assertNotEquals(k, new String(SeccompCache.key(s, Arch.X86_64, "6.2")));
         // length-prefixed strings: moving a character between fields changes the key
         Spec.Seccomp u = new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of("ab", "c"), null, null, null, List.of());
         Spec.Seccomp v = new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of("a", "bc"), null, null, null, List.of());
-        assertNotEquals(SeccompCache.key(u, Arch.X86_64, ""), SeccompCache.key(v, Arch.X86_64, ""));
+        assertNotEquals(SeccompCache.fileName(SeccompCache.key(u, Arch.X86_64, "")),
+                SeccompCache.fileName(SeccompCache.key(v, Arch.X86_64, "")));
     }
 
     @Test

@@ -1,16 +1,16 @@
-package io.jrun.cli;
+package io.jrun.core;
 
 /**
  * JRUN_TRACE=1: prints where a call's time goes ("jrun-trace: <ms since main> <step>") on stderr, to find
  * start-up costs without a profiler (docs/performance.md). Off, it costs one getenv per call.
  */
-final class Trace {
+public final class Trace {
     private static final boolean ON = System.getenv("JRUN_TRACE") != null;
     private static final long T0 = System.nanoTime();
 
     private Trace() {}
 
-    static void mark(String step) {
+    public static void mark(String step) {
         if (!ON) return;
         long micros = (System.nanoTime() - T0) / 1000;
         // StringBuilder, not "+": a string concatenation compiles to invokedynamic, and this call site, which the
