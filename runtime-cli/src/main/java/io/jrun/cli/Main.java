@@ -48,6 +48,10 @@ public final class Main {
     }
 
     static int execute(String[] args, PrintStream out, PrintStream err) {
+        // Every CommandLine registers picocli's built-in type converters; those for java.sql, java.time and
+        // java.nio.file types go through reflection and initialise ~100 JDK classes (~3 ms of every call).
+        // jrun's options are strings, booleans and ints only.
+        System.setProperty("picocli.converters.excludes", "java\\.(sql|time|nio\\.file)\\..*");
         CommandSpec rootSpec = Args.spec("jrun");
         rootSpec.usageMessage().description("jrun: an OCI runtime-spec " + Version.SPEC + " container runtime");
         Args.option(rootSpec, "DIR", "root directory for storage of container state (default: /run/jrun)", "--root");
@@ -66,7 +70,8 @@ public final class Main {
         // An unknown name gets all of them, so picocli's errors are unchanged. With no subcommand named (--version,
         // --help, no arguments) none is built until usage is printed: the 17 models cost --version ~14 ms.
         String named = subcommandName(args);
-        boolean known = COMMANDS.stream().anyMatch(c -> c.name().equals(named));
+        boolean known = false;
+        for (Subcommand c : COMMANDS) known |= c.name().equals(named); // a loop: a stream's first use costs ~1 ms
         if (named != null) addSubcommands(cl, byName, known ? named : null);
         Trace.mark("model built");
 

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -295,10 +296,12 @@ public final class ContainerEngine {
     }
 
     public List<View> list() {
-        return store.ids().stream().map(id -> {
+        List<View> views = new ArrayList<>();
+        for (String id : store.ids()) {
             ContainerState st = store.load(id);
-            return new View(st, status(st));
-        }).toList();
+            views.add(new View(st, status(st)));
+        }
+        return views;
     }
 
     /** Status is derived, never stored (brief §5): the init's liveness, the exec fifo, the freezer. */

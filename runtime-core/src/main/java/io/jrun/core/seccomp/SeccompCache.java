@@ -10,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -148,8 +149,11 @@ public final class SeccompCache {
             Files.createDirectories(dir(file));
             ByteBuffer bb = ByteBuffer.allocate(HEADER + key.length + f.program().length).order(ByteOrder.LITTLE_ENDIAN);
             bb.putInt(MAGIC).putInt(f.flags()).putInt(f.instructionCount()).putInt(key.length).put(key).put(f.program());
-            tmp = Files.createTempFile(dir(file), ".tmp-", ".bpf");
-            Files.write(tmp, bb.array());
+            // A name of our own, not Files.createTempFile: that initialises SecureRandom (~30 JDK classes in
+            // every call's AOT cache). CREATE_NEW: a concurrent writer with the same name just skips the store.
+            Path name = dir(file).resolve(".tmp-" + file.getFileName() + "-" + System.nanoTime());
+            Files.write(name, bb.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            tmp = name; // ours from here on: removed below if the rename fails
             // readers see the old file or the whole new one, never a partial write
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

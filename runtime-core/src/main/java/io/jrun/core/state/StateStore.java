@@ -12,17 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The state store: {@code <root>/<id>/} holds {@code state.json}, the exec fifo and a lock file
@@ -33,7 +32,10 @@ public final class StateStore {
     public static final String STATE_FILE = "state.json";
     public static final String EXEC_FIFO = "exec.fifo";
     private static final String LOCK_FILE = ".lock";
-    static final JsonFactory JSON = new JsonFactory();
+    /** Jackson for writing state.json only, created on first save: commands that only read never load it. */
+    private static final class Writer {
+        static final JsonFactory JSON = new JsonFactory();
+    }
 
     private final Path root;
 
@@ -125,14 +127,22 @@ public final class StateStore {
     /** Removes the container's directory and everything in it; a missing directory is fine. */
     public void remove(String id) {
         Path d = dir(id);
-        if (!Files.exists(d)) return;
-        try (Stream<Path> walk = Files.walk(d)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) return;
+        try {
+            removeTree(d);
         } catch (IOException e) {
             throw new JrunException("remove state directory " + d + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Depth first, never following a symbolic link out of the tree. */
+    private static void removeTree(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+                for (Path child : ds) removeTree(child);
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     /** Ids with a state file, sorted. */
@@ -152,7 +162,7 @@ public final class StateStore {
 
     static String toJson(ContainerState s) throws IOException {
         StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
+        try (JsonGenerator g = Writer.JSON.createGenerator(w)) {
             g.writeStartObject();
             g.writeStringField("ociVersion", s.ociVersion());
             g.writeStringField("id", s.id());
