@@ -48,8 +48,9 @@ install: build
 	$(MAKE) --no-print-directory aot
 	@$(BINDIR)/jrun --version | head -1
 
-# The AOT cache: a training run over real commands (create/start/state/kill/delete/run on a busybox bundle),
-# recorded with -XX:AOTCacheOutput; must be rebuilt whenever the classpath changes (every install does).
+# The AOT cache: a training run over real commands on busybox bundles (create/start/state/kill/delete/run, and
+# ps/exec/update/events/pause/resume on a running container), recorded with -XX:AOTCacheOutput; must be rebuilt
+# whenever the classpath changes (every install does).
 aot:
 	JAVA=$(JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh
 

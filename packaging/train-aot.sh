@@ -3,14 +3,35 @@
 set -euo pipefail
 : "${JAVA:?}" "${LIBDIR:?}" "${BINDIR:?}"
 work=$(mktemp -d /tmp/jrun-aot.XXXXXX)
-trap 'rm -rf "$work"; rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true' EXIT
+cleanup() {
+  # Train deletes its containers itself; one left (the training killed or failed) is deleted here, with its
+  # processes, before its cgroups go (a jrun call only for a container whose state dir is still there)
+  for c in train train2 train3; do
+    [ -d "$work/root/$c" ] && "$BINDIR/jrun" --root "$work/root" delete --force "$c" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+  rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true
+}
+trap cleanup EXIT
 rm -f "$LIBDIR/jrun.aot"
 JRUN="$BINDIR/jrun" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
-python3 - "$work/bundle/config.json" <<'PY'
-import json, sys
-p = sys.argv[1]; c = json.load(open(p))
-c["linux"]["cgroupsPath"] = "/jrun-aot/train-%d" % __import__("os").getpid()
-json.dump(c, open(p, "w"), indent=2)
+# bundle/: `true`; sleep/: the same rootfs running `sleep 30` for ps/exec/update/events/pause/resume, with the
+# process.json of `exec --process` and the resources.json of `update`
+mkdir -p "$work/sleep"
+python3 - "$work/bundle" "$work/sleep" <<'PY'
+import json, os, sys
+bundle, sleep = sys.argv[1:3]
+c = json.load(open(bundle + "/config.json"))
+c["linux"]["cgroupsPath"] = "/jrun-aot/train-%d" % os.getpid()
+json.dump(c, open(bundle + "/config.json", "w"), indent=2)
+c["root"]["path"] = bundle + "/rootfs"
+c["process"]["args"] = ["sleep", "30"]
+c["linux"]["cgroupsPath"] = "/jrun-aot/train-%d-sleep" % os.getpid()
+json.dump(c, open(sleep + "/config.json", "w"), indent=2)
+p = dict(c["process"], args=["/bin/true"])
+json.dump(p, open(sleep + "/process.json", "w"), indent=2)
+json.dump({"memory": {"limit": 67108864}, "pids": {"limit": 100}, "cpu": {"shares": 512}},
+          open(sleep + "/resources.json", "w"))
 PY
 mkdir -p "$work/root"
 cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$BINDIR/jrun")
@@ -20,7 +41,5 @@ flags=$(sed -n 's/^jvm_flags="\(.*\)"$/\1/p' "$BINDIR/jrun")
 # shellcheck disable=SC2086 # the flags are words
 "$JAVA" $flags -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
   -XX:AOTCacheOutput="$LIBDIR/jrun.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
-  -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" </dev/null >/dev/null 2>&1 || true
-"$BINDIR/jrun" --root "$work/root" delete --force train >/dev/null 2>&1 || true
-"$BINDIR/jrun" --root "$work/root" delete --force train2 >/dev/null 2>&1 || true
+  -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" "$work/sleep" </dev/null >/dev/null 2>&1 || true
 if [ -f "$LIBDIR/jrun.aot" ]; then echo "AOT cache: $LIBDIR/jrun.aot ($(du -h "$LIBDIR/jrun.aot" | cut -f1))"; else echo "AOT cache: training produced none (jrun still works, slower)"; fi

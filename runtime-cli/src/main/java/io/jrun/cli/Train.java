@@ -1,12 +1,22 @@
 package io.jrun.cli;
 
+import io.jrun.sys.Syscalls;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The AOT training run (packaging/train-aot.sh): runs the commands users run, in one JVM started with
- * -XX:AOTCacheOutput, so the cache holds every class a real call loads. Arguments: a busybox bundle dir and a
- * scratch --root. Output is discarded; a failing step does not stop the training.
+ * -XX:AOTCacheOutput, so the cache holds every class a real call loads. Arguments: a busybox bundle dir, a
+ * scratch --root and, optionally, a bundle whose process runs for a while (busybox sleep) and which holds a
+ * process.json and a resources.json: the commands that act on a running container (ps, exec, update, events,
+ * pause, resume) run on it, and it is deleted whatever happens. Output is discarded; a failing step does not stop
+ * the training.
  */
 public final class Train {
     private Train() {}
@@ -24,6 +34,60 @@ public final class Train {
             {"--root", root, "run", "--bundle", bundle, "train2"},
             {"--root", root, "delete", "--force", "train2"},
         };
+        steps(sink, steps);
+        if (a.length > 2) running(a[2], root, sink);
+    }
+
+    /** The commands on a running container; the container is deleted (--force) even when a step throws. */
+    private static void running(String sleeper, String root, PrintStream sink) {
+        String id = "train3";
+        try {
+            String[][] steps = {
+                {"--root", root, "create", "--bundle", sleeper, "--pid-file", root + "/pid3", id},
+                {"--root", root, "start", id},
+                {"--root", root, "ps", id}, {"--root", root, "ps", "--format", "json", id},
+                {"--root", root, "exec", id, "/bin/true"},
+                {"--root", root, "exec", "-d", "--pid-file", root + "/exec-d.pid", id, "/bin/true"},
+                // as containerd's shim calls it
+                {"--root", root, "exec", "--process", sleeper + "/process.json", "--detach", "--pid-file",
+                    root + "/exec.pid", id},
+                {"--root", root, "update", "--memory", "64m", "--pids-limit", "100", id},
+                {"--root", root, "update", "--resources", sleeper + "/resources.json", id},
+                {"--root", root, "events", "--stats", id},
+                {"--root", root, "pause", id}, {"--root", root, "resume", id},
+            };
+            steps(sink, steps);
+            // docker pipes the resources on stdin: System.in as the JVM makes it (buffered, over a file)
+            InputStream stdin = System.in;
+            try (InputStream in = new BufferedInputStream(new FileInputStream(sleeper + "/resources.json"))) {
+                System.setIn(in);
+                steps(sink, new String[][] {{"--root", root, "update", "-r", "-", id}});
+            } catch (IOException e) {
+                // training only
+            } finally {
+                System.setIn(stdin);
+            }
+        } finally {
+            reap(root + "/exec-d.pid");
+            reap(root + "/exec.pid");
+            steps(sink, new String[][] {{"--root", root, "delete", "--force", id}});
+        }
+    }
+
+    /**
+     * Reaps a detached exec's process as containerd's shim does: it was reparented to this JVM (a child subreaper
+     * since `run`), and until it is reaped the container's init cannot finish dying (its pid namespace waits
+     * for every process in it), so `delete --force` would wait ~10 s for it.
+     */
+    private static void reap(String pidFile) {
+        try {
+            Syscalls.get().waitpid(Integer.parseInt(Files.readString(Path.of(pidFile)).trim()), 0);
+        } catch (IOException | RuntimeException e) {
+            // not written, or not our child: nothing to reap
+        }
+    }
+
+    private static void steps(PrintStream sink, String[][] steps) {
         for (String[] step : steps) {
             try {
                 Main.execute(step, sink, sink);
