@@ -50,6 +50,19 @@ class StateStoreTest {
     }
 
     @Test
+    void awkwardStringsAndNullsSurviveTheHandWrittenJson() {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("c2");
+        java.util.Map<String, String> ann = new java.util.LinkedHashMap<>();
+        ann.put("q\"uote", "back\\slash\nnew line\ttab \u0001 \u00e9 \ud83d\ude00 </script>");
+        ann.put("empty", "");
+        ContainerState st = new ContainerState(null, "c2", 42, Long.MAX_VALUE, "/b\"x", "/r", "2026-01-01T00:00:00Z", "",
+                ann, java.util.Map.of("memory", "/sys/fs/cgroup/memory/a b"), false, "0.1.0");
+        s.save(st);
+        assertEquals(st, s.load("c2"));
+    }
+
+    @Test
     void missingContainerHasRuncWording() {
         StateStore s = new StateStore(tmp.resolve("root"));
         assertEquals("container does not exist", assertThrows(JrunException.class, () -> s.load("nope")).getMessage());
