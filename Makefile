@@ -13,6 +13,11 @@ LIBDIR := $(PREFIX)/lib/jrun
 BINDIR := $(PREFIX)/bin
 # podman's containers.conf drop-in (runtime_supports_json += jrun) goes under $(SYSCONFDIR)/containers.
 SYSCONFDIR ?= /etc
+# What jrun runs on: Temurin 25 cut by jlink to the modules jrun uses (jdeps over its jars: Logback needs
+# java.logging, java.naming and java.xml once --debug turns it on). The smaller module graph starts each call
+# ~2.5 ms sooner than the full JDK (docs/performance.md).
+JRUN_MODULES := java.base,java.logging,java.naming,java.xml,jdk.unsupported
+RUNTIME_JAVA := $(LIBDIR)/runtime/bin/java
 MVN := mvn -B -q -ntp
 # Test runs keep Maven's normal output: Surefire's "Tests run:" summaries are what CI reads.
 MVN_TEST := mvn -B -ntp
@@ -38,9 +43,11 @@ install: build
 	cp runtime-cli/target/runtime-cli-*.jar runtime-cli/target/lib/*.jar $(LIBDIR).new/lib/
 	install -m 0755 native-bindings/target/native/jrun-init $(LIBDIR).new/jrun-init
 	install -m 0644 native-bindings/target/native/libjrun.so $(LIBDIR).new/libjrun.so
+	$(JAVA_HOME)/bin/jlink --add-modules $(JRUN_MODULES) --strip-debug --no-header-files --no-man-pages \
+	  --generate-cds-archive --output $(LIBDIR).new/runtime
 	rm -rf $(LIBDIR) && mv $(LIBDIR).new $(LIBDIR)
 	cp=$$(ls $(LIBDIR)/lib/*.jar | sort | tr '\n' ':' | sed 's/:$$//'); \
-	sed -e "s|@JAVA@|$(JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(BINDIR)/jrun.new
+	sed -e "s|@JAVA@|$(RUNTIME_JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(BINDIR)/jrun.new
 	chmod 0755 $(BINDIR)/jrun.new && mv $(BINDIR)/jrun.new $(BINDIR)/jrun
 	mkdir -p $(SYSCONFDIR)/containers/containers.conf.d
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
@@ -52,7 +59,7 @@ install: build
 # ps/exec/update/events/pause/resume on a running container), recorded with -XX:AOTCacheOutput; must be rebuilt
 # whenever the classpath changes (every install does).
 aot:
-	JAVA=$(JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh
+	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh
 
 demo: install
 	bash packaging/demo.sh
