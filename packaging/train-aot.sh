@@ -9,18 +9,22 @@ cleanup() {
   for c in train train2 train3; do
     [ -d "$work/root/$c" ] && "$BINDIR/jrun" --root "$work/root" delete --force "$c" >/dev/null 2>&1 || true
   done
+  for c in tcreated thooks trunning; do
+    [ -d "$work/root2/$c" ] && "$BINDIR/jrun" --root "$work/root2" delete --force "$c" >/dev/null 2>&1 || true
+  done
   rm -rf "$work"
   rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true
 }
 trap cleanup EXIT
-rm -f "$LIBDIR/jrun.aot"
+rm -f "$LIBDIR/jrun.aot" "$LIBDIR/jrun-short.aot"
 JRUN="$BINDIR/jrun" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
 # bundle/: `true`; sleep/: the same rootfs running `sleep 30` for ps/exec/update/events/pause/resume, with the
-# process.json of `exec --process` and the resources.json of `update`
-mkdir -p "$work/sleep"
-python3 - "$work/bundle" "$work/sleep" <<'PY'
+# process.json of `exec --process` and the resources.json of `update`; hooks/: `true` with poststart and
+# poststop hooks (for the short cache's start and delete)
+mkdir -p "$work/sleep" "$work/hooks"
+python3 - "$work/bundle" "$work/sleep" "$work/hooks" <<'PY'
 import json, os, sys
-bundle, sleep = sys.argv[1:3]
+bundle, sleep, hooks = sys.argv[1:4]
 c = json.load(open(bundle + "/config.json"))
 c["linux"]["cgroupsPath"] = "/jrun-aot/train-%d" % os.getpid()
 json.dump(c, open(bundle + "/config.json", "w"), indent=2)
@@ -32,6 +36,10 @@ p = dict(c["process"], args=["/bin/true"])
 json.dump(p, open(sleep + "/process.json", "w"), indent=2)
 json.dump({"memory": {"limit": 67108864}, "pids": {"limit": 100}, "cpu": {"shares": 512}},
           open(sleep + "/resources.json", "w"))
+c["process"]["args"] = ["true"]
+c["linux"]["cgroupsPath"] = "/jrun-aot/train-%d-hooks" % os.getpid()
+c["hooks"] = {"poststart": [{"path": "/bin/true"}], "poststop": [{"path": "/bin/true"}]}
+json.dump(c, open(hooks + "/config.json", "w"), indent=2)
 PY
 mkdir -p "$work/root"
 cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$BINDIR/jrun")
@@ -43,3 +51,14 @@ flags=$(sed -n 's/^jvm_flags="\(.*\)"$/\1/p' "$BINDIR/jrun")
   -XX:AOTCacheOutput="$LIBDIR/jrun.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
   -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" "$work/sleep" </dev/null >/dev/null 2>&1 || true
 if [ -f "$LIBDIR/jrun.aot" ]; then echo "AOT cache: $LIBDIR/jrun.aot ($(du -h "$LIBDIR/jrun.aot" | cut -f1))"; else echo "AOT cache: training produced none (jrun still works, slower)"; fi
+# The short cache (Train --short): its containers are made by the installed jrun, on the cache just built.
+r2=$work/root2
+"$BINDIR/jrun" --root "$r2" create --bundle "$work/bundle" tcreated </dev/null >/dev/null 2>&1 || true
+"$BINDIR/jrun" --root "$r2" create --bundle "$work/hooks" thooks </dev/null >/dev/null 2>&1 || true
+"$BINDIR/jrun" --root "$r2" create --bundle "$work/sleep" trunning </dev/null >/dev/null 2>&1 || true
+"$BINDIR/jrun" --root "$r2" start trunning </dev/null >/dev/null 2>&1 || true
+# shellcheck disable=SC2086 # the flags are words
+"$JAVA" $flags -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+  -XX:AOTCacheOutput="$LIBDIR/jrun-short.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
+  -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train --short "$r2" </dev/null >/dev/null 2>&1 || true
+if [ -f "$LIBDIR/jrun-short.aot" ]; then echo "AOT cache: $LIBDIR/jrun-short.aot ($(du -h "$LIBDIR/jrun-short.aot" | cut -f1))"; fi

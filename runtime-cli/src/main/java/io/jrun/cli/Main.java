@@ -136,7 +136,10 @@ public final class Main {
         }
     }
 
-    /** Global options that take a value as the next argument ("--root DIR"; "--root=DIR" is one argument). */
+    /**
+     * Global options that take a value as the next argument ("--root DIR"; "--root=DIR" is one argument). The
+     * launcher (packaging/jrun.in) finds the subcommand the same way to pick its AOT cache: keep the two alike.
+     */
     private static final List<String> GLOBAL_WITH_VALUE = List.of("--root", "--log", "--log-format", "--rootless", "--criu");
 
     /**
