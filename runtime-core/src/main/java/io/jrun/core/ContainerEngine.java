@@ -126,28 +126,39 @@ public final class ContainerEngine {
 
             cg.create();
             undo.push(() -> destroyCgroup(cg));
-            // Applied even without linux.resources: the device cgroup's default rules (deny all, allow the
-            // standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the kernel
-            // refuses fails create here, naming the field; the undo stack removes the cgroup and state dir.
-            cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
-            TestPause.at("cgroup");
-            Trace.mark("cgroup set up");
-
-            PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
-            Trace.mark("seccomp compiled");
-            PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                    r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
-            byte[] plan = PlanBuilder.create(spec, ctx);
-            Trace.mark("plan built");
-            Debug.log(() -> "create " + r.id() + ": plan of " + plan.length + " bytes, cgroup v" + cg.version()
-                    + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
 
             int pid;
             try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
                 undo.push(() -> Processes.reap(sys(), h.helperPid()));
-                // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside it.
                 Trace.mark("helper spawned");
-                cg.addProcess(h.helperPid());
+                // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside
+                // it. The join runs beside the resources, seccomp and plan: on a v1 host the first write to a
+                // cgroup.procs in a while waits for an RCU grace period (~10 ms here, docs/performance.md).
+                CgroupJoin join = new CgroupJoin(cg, h.helperPid());
+                byte[] plan;
+                try {
+                    // Applied even without linux.resources: the device cgroup's default rules (deny all, allow
+                    // the standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the
+                    // kernel refuses fails create here, naming the field; the undo stack removes the cgroup and
+                    // the state dir.
+                    cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
+                    TestPause.at("cgroup");
+                    Trace.mark("cgroup set up");
+                    PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
+                    Trace.mark("seccomp compiled");
+                    PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
+                            r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
+                    byte[] built = PlanBuilder.create(spec, ctx);
+                    Trace.mark("plan built");
+                    Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
+                            + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
+                    plan = built;
+                } catch (RuntimeException e) {
+                    join.awaitQuietly(); // the rollback must not race the join; the first error is the one to report
+                    throw e;
+                }
+                join.await();
+                Trace.mark("helper in cgroup");
                 h.sendPlan(plan);
                 pid = converse(h, spec);
                 Trace.mark("init pid received");
@@ -187,6 +198,44 @@ public final class ContainerEngine {
         } catch (RuntimeException e) {
             rollback(undo);
             throw e;
+        }
+    }
+
+    /** {@code cg.addProcess(pid)} on a thread of its own; {@link #await} waits for it and rethrows its failure. */
+    private static final class CgroupJoin {
+        private final Thread thread;
+        private volatile RuntimeException failure;
+
+        CgroupJoin(CgroupManager cg, int pid) {
+            thread = Thread.ofPlatform().name("cgroup-join").start(() -> {
+                try {
+                    cg.addProcess(pid);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            });
+        }
+
+        void await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            if (failure != null) throw failure;
+        }
+
+        void awaitQuietly() {
+            try {
+                await();
+            } catch (RuntimeException ignored) {
+                // the caller is already failing with an earlier error
+            }
         }
     }
 
