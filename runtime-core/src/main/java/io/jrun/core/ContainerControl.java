@@ -183,12 +183,7 @@ public final class ContainerControl {
                 out.accept(event("stats", id, cg.stats().toJson()));
                 nextStats = now + intervalMs * 1_000_000L;
             }
-            try {
-                Thread.sleep(Math.min(OOM_POLL_MS, Math.max(1, (nextStats - System.nanoTime()) / 1_000_000L)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            if (!Pause.millis(Math.min(OOM_POLL_MS, Math.max(1, (nextStats - System.nanoTime()) / 1_000_000L)))) return;
             if (engine.status(store.load(id)) == Status.STOPPED) return;
         }
     }

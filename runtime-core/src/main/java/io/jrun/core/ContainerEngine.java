@@ -422,11 +422,7 @@ public final class ContainerEngine {
                         return;
                     }
                 }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
+                if (!Pause.millis(20)) return;
             }
         });
         byte[] got;
@@ -543,12 +539,7 @@ public final class ContainerEngine {
         for (int i = 0; i < 1000; i++) {
             ProcStat.Info info = ProcStat.read(pid);
             if (info == null || info.zombieOrDead() || (st != null && info.startTime() != st.pidStartTime())) return;
-            try {
-                Thread.sleep(i < 50 ? 1 : 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            if (!Pause.millis(i < 50 ? 1 : 10)) return;
         }
     }
 

@@ -107,12 +107,7 @@ final class Hooks {
                 }
                 throw new JrunException("timeout after " + timeoutSecs + " seconds");
             }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JrunException("interrupted");
-            }
+            if (!Pause.millis(sleep)) throw new JrunException("interrupted");
             sleep = Math.min(20, sleep * 2);
         }
     }

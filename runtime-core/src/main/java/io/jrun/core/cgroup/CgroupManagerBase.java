@@ -1,5 +1,6 @@
 package io.jrun.core.cgroup;
 
+import io.jrun.core.Pause;
 import io.jrun.core.spec.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -153,12 +154,7 @@ abstract sealed class CgroupManagerBase implements CgroupManager permits CgroupV
     }
 
     static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CgroupException("interrupted while waiting for the cgroup");
-        }
+        if (!Pause.millis(millis)) throw new CgroupException("interrupted while waiting for the cgroup");
     }
 
     @Override
