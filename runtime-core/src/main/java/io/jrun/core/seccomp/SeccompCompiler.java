@@ -5,7 +5,6 @@ import io.jrun.seccomp.Arch;
 import io.jrun.seccomp.SyscallTable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,8 +173,9 @@ public final class SeccompCompiler {
                 if (host.compatible().contains(a) && !out.contains(a)) out.add(a);
             }
         }
-        out.sort(Comparator.comparingInt(a -> host.compatible().indexOf(a)));
-        return out;
+        List<Arch> ordered = new ArrayList<>(); // in the host's order of compatible ABIs
+        for (Arch a : host.compatible()) if (out.contains(a)) ordered.add(a);
+        return ordered;
     }
 
     private static final List<String> KNOWN_FOREIGN_ARCHES = List.of(
@@ -210,7 +210,10 @@ public final class SeccompCompiler {
                 List<Entry> l = byNr.computeIfAbsent(unr, k -> new ArrayList<>());
                 // a rule repeating the default action is dropped (runc does, libseccomp refuses it),
                 // but its name still counts for the ENOSYS mark
-                if (e.ret() != defaultRet && !l.contains(e)) l.add(e);
+                // (a name listed twice in one rule adds its entry once; compared by identity, which is the same
+                // here since each rule has its own entry, and which needs no record equals: that bootstraps
+                // ObjectMethods at run time, a call site the AOT cache does not hold)
+                if (e.ret() != defaultRet && (l.isEmpty() || l.getLast() != e)) l.add(e);
             }
         }
         // no named syscall on this ABI: runc adds no ENOSYS stub for it either
@@ -395,10 +398,10 @@ public final class SeccompCompiler {
         /** Binary search over ranges[lo, hi): log2(n) comparisons per syscall. */
         int tree(List<Range> ranges, int lo, int hi) {
             if (hi - lo == 1) {
-                return switch (ranges.get(lo).leaf()) {
-                    case RetLeaf r -> ret(r.ret());
-                    case BlockLeaf b -> block(b);
-                };
+                // instanceof, not a pattern switch: its SwitchBootstraps call site spins a class at run time
+                // that the AOT cache does not hold (~10 ms of the first compile of a call)
+                Leaf leaf = ranges.get(lo).leaf();
+                return leaf instanceof RetLeaf r ? ret(r.ret()) : block((BlockLeaf) leaf);
             }
             int mid = (lo + hi) >>> 1;
             int right = tree(ranges, mid, hi);
