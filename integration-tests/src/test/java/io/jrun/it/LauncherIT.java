@@ -1,0 +1,93 @@
+package io.jrun.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher (packaging/jrun.in) picks one of two AOT caches by subcommand: jrun-short.aot for the calls on an
+ * existing container, jrun.aot for the rest (docs/architecture.md "Start-up"). Checked on the template with a
+ * stand-in for java that prints the cache it was given, and on the installed files.
+ */
+class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    /** The -XX:AOTCache= file the launcher passes for {@code args}, or "none". */
+    private String cacheFor(Path launcher, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", launcher.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        for (String word : out.split("\\s+")) {
+            if (word.startsWith("-XX:AOTCache=")) return Path.of(word.substring("-XX:AOTCache=".length())).getFileName().toString();
+        }
+        return "none";
+    }
+
+    private Path launcher(boolean withShortCache) throws IOException {
+        Path lib = Files.createDirectories(tmp.resolve(withShortCache ? "lib-both" : "lib-full"));
+        Files.writeString(lib.resolve("jrun.aot"), "");
+        if (withShortCache) Files.writeString(lib.resolve("jrun-short.aot"), "");
+        Path java = tmp.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String text = Files.readString(Path.of("../packaging/jrun.in"))
+                .replace("@JAVA@", java.toString()).replace("@LIBDIR@", lib.toString()).replace("@CLASSPATH@", "x.jar");
+        Path l = lib.resolve("jrun");
+        Files.writeString(l, text);
+        return l;
+    }
+
+    @Test
+    void callsOnAnExistingContainerGetTheShortCache() throws Exception {
+        Path l = launcher(true);
+        for (String[] args : List.of(
+                new String[] {"state", "c"}, new String[] {"start", "c"}, new String[] {"kill", "c", "KILL"},
+                new String[] {"delete", "--force", "c"}, new String[] {"list"}, new String[] {"ps", "c"},
+                new String[] {"events", "--stats", "c"}, new String[] {"pause", "c"}, new String[] {"resume", "c"},
+                new String[] {"--version"}, new String[] {},
+                // containerd's shim and podman put global options first, with values
+                new String[] {"--root", "/run/x", "--log", "/l.json", "--log-format", "json", "delete", "c"},
+                new String[] {"--root=/run/x", "--debug", "state", "c"},
+                new String[] {"--root", "create", "state", "c"})) { // "create" is --root's value here
+            assertEquals("jrun-short.aot", cacheFor(l, args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void everythingElseGetsTheFullCache() throws Exception {
+        Path l = launcher(true);
+        for (String[] args : List.of(
+                new String[] {"create", "--bundle", "b", "c"}, new String[] {"run", "c"}, new String[] {"exec", "c", "true"},
+                new String[] {"update", "c"}, new String[] {"spec"}, new String[] {"features"},
+                new String[] {"--root", "/r", "--log", "/l", "create", "c"}, new String[] {"--help"},
+                new String[] {"no-such-command"})) {
+            assertEquals("jrun.aot", cacheFor(l, args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void aMissingShortCacheFallsBackToTheFullOne() throws Exception {
+        assertEquals("jrun.aot", cacheFor(launcher(false), "state", "c"));
+    }
+
+    @Test
+    void installBuiltBothCaches() {
+        Path lib = Path.of(System.getProperty("jrun.bin", "/usr/local/bin/jrun")).toAbsolutePath().getParent()
+                .resolveSibling("lib").resolve("jrun");
+        assertTrue(Files.isRegularFile(lib.resolve("jrun.aot")), lib + "/jrun.aot");
+        assertTrue(Files.isRegularFile(lib.resolve("jrun-short.aot")), lib + "/jrun-short.aot");
+        assertTrue(Files.isExecutable(lib.resolve("runtime/bin/java")), lib + "/runtime/bin/java");
+    }
+}
