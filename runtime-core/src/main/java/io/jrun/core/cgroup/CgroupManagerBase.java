@@ -162,6 +162,11 @@ abstract sealed class CgroupManagerBase implements CgroupManager permits CgroupV
         if (signal == 9 && killAllFast()) {
             return;
         }
+        // An empty cgroup (delete of a stopped container, the common case) has nothing that could fork: no
+        // freeze and thaw, which are a write, a poll and a write in each call.
+        if (pids().isEmpty()) {
+            return;
+        }
         // Freeze first so nothing forks between reading cgroup.procs and signalling (runc does the same).
         boolean frozen = false;
         try {
