@@ -55,9 +55,10 @@ install: build
 	$(MAKE) --no-print-directory aot
 	@$(BINDIR)/jrun --version | head -1
 
-# The AOT cache: a training run over real commands on busybox bundles (create/start/state/kill/delete/run, and
-# ps/exec/update/events/pause/resume on a running container), recorded with -XX:AOTCacheOutput; must be rebuilt
-# whenever the classpath changes (every install does).
+# The AOT caches: training runs over real commands on busybox bundles, recorded with -XX:AOTCacheOutput:
+# jrun.aot over every command (create/start/state/kill/delete/run, and ps/exec/update/events/pause/resume on a
+# running container), jrun-short.aot over the calls on an existing container only (the launcher picks one).
+# Must be rebuilt whenever the classpath changes (every install does).
 aot:
 	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh
 

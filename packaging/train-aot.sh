@@ -46,10 +46,16 @@ cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$BINDIR/jrun")
 # Same flags as the launcher (its jvm_flags line): the cache is only used when they match. No method profiles
 # are recorded (-AOTRecordTraining): jrun runs interpreted (-Xint), which does not use them; a 3% smaller cache.
 flags=$(sed -n 's/^jvm_flags="\(.*\)"$/\1/p' "$BINDIR/jrun")
-# shellcheck disable=SC2086 # the flags are words
-"$JAVA" $flags -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
-  -XX:AOTCacheOutput="$LIBDIR/jrun.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
-  -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train "$work/bundle" "$work/root" "$work/sleep" </dev/null >/dev/null 2>&1 || true
+# train CACHE TRAIN-ARGS...: one training run of io.jrun.cli.Train recording $LIBDIR/CACHE
+train() {
+  local cache=$1
+  shift
+  # shellcheck disable=SC2086 # the flags are words
+  "$JAVA" $flags -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+    -XX:AOTCacheOutput="$LIBDIR/$cache" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
+    -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train "$@" </dev/null >/dev/null 2>&1 || true
+}
+train jrun.aot "$work/bundle" "$work/root" "$work/sleep"
 if [ -f "$LIBDIR/jrun.aot" ]; then echo "AOT cache: $LIBDIR/jrun.aot ($(du -h "$LIBDIR/jrun.aot" | cut -f1))"; else echo "AOT cache: training produced none (jrun still works, slower)"; fi
 # The short cache (Train --short): its containers are made by the installed jrun, on the cache just built.
 r2=$work/root2
@@ -57,8 +63,5 @@ r2=$work/root2
 "$BINDIR/jrun" --root "$r2" create --bundle "$work/hooks" thooks </dev/null >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$r2" create --bundle "$work/sleep" trunning </dev/null >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$r2" start trunning </dev/null >/dev/null 2>&1 || true
-# shellcheck disable=SC2086 # the flags are words
-"$JAVA" $flags -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
-  -XX:AOTCacheOutput="$LIBDIR/jrun-short.aot" -Xlog:aot=off -Xlog:cds=off -Xlog:disable \
-  -Djrun.native.dir="$LIBDIR" -cp "$cp" io.jrun.cli.Train --short "$r2" </dev/null >/dev/null 2>&1 || true
+train jrun-short.aot --short "$r2"
 if [ -f "$LIBDIR/jrun-short.aot" ]; then echo "AOT cache: $LIBDIR/jrun-short.aot ($(du -h "$LIBDIR/jrun-short.aot" | cut -f1))"; fi

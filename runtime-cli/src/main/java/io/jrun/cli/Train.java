@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * the training.
  *
  * <p>{@code Train --short ROOT} trains the second, smaller cache the launcher uses for the calls that act on an
- * existing container (state, start, kill, delete, list, ps, events, pause, resume; --version, --help): every
+ * existing container (state, start, kill, delete, list, ps, events, pause, resume; --version): every
  * class in a cache is loaded at start-up, and a cache without create's classes starts those calls ~10 ms sooner
  * (docs/performance.md). train-aot.sh creates its containers beforehand with the installed jrun:
  * {@code tcreated} (runs true), {@code thooks} (the same with poststart and poststop hooks, as docker's
