@@ -1,8 +1,6 @@
 package io.jrun.cli;
 
 import io.jrun.core.ContainerControl;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 /**
  * {@code jrun events [--stats] [--interval 5s] ID}: one stats event with --stats, else a stream of stats
@@ -15,21 +13,21 @@ final class EventsCommand implements Subcommand {
         return "display container events such as OOM notifications, cpu, memory, and IO usage statistics";
     }
 
-    public void define(CommandSpec s) {
-        Args.option(s, "DURATION", "set the stats collection interval (default: 5s)", "--interval");
-        Args.flag(s, "display the container's stats then exit", "--stats");
-        Args.positional(s, "CONTAINER_ID", "0..1", "the container's name");
+    public void define(Params p) {
+        p.option("DURATION", "set the stats collection interval (default: 5s)", "--interval");
+        p.flag("display the container's stats then exit", "--stats");
+        p.containerId();
     }
 
-    public int run(ParseResult a, Cli cli) {
-        String id = Args.id(a, name());
+    public int run(Parsed a, Cli cli) {
+        String id = a.id(name());
         ContainerControl c = new ContainerControl(cli.engine());
-        if (Args.has(a, "--stats")) {
+        if (a.has("--stats")) {
             cli.out.println(c.statsEvent(id));
             cli.out.flush();
             return 0;
         }
-        long ms = durationMs(Args.str(a, "--interval", "5s"));
+        long ms = durationMs(a.str("--interval", "5s"));
         c.events(id, ms, line -> {
             cli.out.println(line);
             cli.out.flush();
@@ -39,7 +37,7 @@ final class EventsCommand implements Subcommand {
 
     /** A Go time.Duration string as runc's --interval takes it: "5s", "500ms", "1m30s", "1.5h". */
     static long durationMs(String s) {
-        if (s.isEmpty()) throw new Args.UsageError("invalid value \"\" for flag -interval: parse error");
+        if (s.isEmpty()) throw new UsageError("invalid value \"\" for flag -interval: parse error");
         double total = 0;
         int i = 0;
         while (i < s.length()) {
@@ -63,7 +61,7 @@ final class EventsCommand implements Subcommand {
                 n = Double.NaN;
             }
             if (Double.isNaN(scale) || Double.isNaN(n)) {
-                throw new Args.UsageError("invalid value \"" + s + "\" for flag -interval: parse error");
+                throw new UsageError("invalid value \"" + s + "\" for flag -interval: parse error");
             }
             total += n * scale;
         }

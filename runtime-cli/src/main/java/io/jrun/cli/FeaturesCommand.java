@@ -1,8 +1,6 @@
 package io.jrun.cli;
 
 import io.jrun.core.Features;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 /** features: the runtime-spec features document (features.md), truthful to this build. */
 final class FeaturesCommand implements Subcommand {
@@ -10,9 +8,9 @@ final class FeaturesCommand implements Subcommand {
 
     public String description() { return "show the enabled features"; }
 
-    public void define(CommandSpec s) { }
+    public void define(Params p) { }
 
-    public int run(ParseResult a, Cli cli) {
+    public int run(Parsed a, Cli cli) {
         cli.out.println(Features.json());
         return 0;
     }

@@ -1,8 +1,6 @@
 package io.jrun.cli;
 
 import io.jrun.core.JrunException;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 /** A subcommand whose engine does not exist yet: accepts any arguments and says so, never pretends. */
 final class NotYet implements Subcommand {
@@ -18,12 +16,11 @@ final class NotYet implements Subcommand {
 
     public String description() { return description + " (not implemented yet)"; }
 
-    public void define(CommandSpec s) {
-        s.parser().unmatchedArgumentsAllowed(true);
-        s.parser().unmatchedOptionsArePositionalParams(true);
+    public void define(Params p) {
+        p.anyArguments = true;
     }
 
-    public int run(ParseResult a, Cli cli) {
+    public int run(Parsed a, Cli cli) {
         throw new JrunException(name + ": not implemented yet");
     }
 }

@@ -1,8 +1,6 @@
 package io.jrun.cli;
 
 import io.jrun.core.ContainerControl;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 /** {@code jrun pause ID}: freezes every process of the container (see ContainerControl#pause). */
 final class PauseCommand implements Subcommand {
@@ -10,10 +8,10 @@ final class PauseCommand implements Subcommand {
 
     public String description() { return "pause suspends all processes inside the container"; }
 
-    public void define(CommandSpec s) { Args.positional(s, "CONTAINER_ID", "0..1", "the container's name"); }
+    public void define(Params p) { p.containerId(); }
 
-    public int run(ParseResult a, Cli cli) {
-        new ContainerControl(cli.engine()).pause(Args.id(a, name()));
+    public int run(Parsed a, Cli cli) {
+        new ContainerControl(cli.engine()).pause(a.id(name()));
         return 0;
     }
 }

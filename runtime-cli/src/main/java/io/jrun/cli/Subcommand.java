@@ -1,11 +1,8 @@
 package io.jrun.cli;
 
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
-
 /**
- * One jrun subcommand: it declares its arguments on a programmatic picocli model (no annotation scanning:
- * start-up is the product's latency) and turns them into one call of the runtime-core engine.
+ * One jrun subcommand: it declares its arguments ({@link Params}; no annotation scanning: start-up is the
+ * product's latency) and turns them into one call of the runtime-core engine.
  */
 interface Subcommand {
     String name();
@@ -13,8 +10,16 @@ interface Subcommand {
     String description();
 
     /** Adds options and positional parameters. */
-    void define(CommandSpec spec);
+    void define(Params params);
 
     /** Runs the command; returns the exit status. */
-    int run(ParseResult args, Cli cli) throws Exception;
+    int run(Parsed args, Cli cli) throws Exception;
+
+    /** This command's parameters, --help included. */
+    default Params params() {
+        Params p = new Params(description());
+        p.flag("show help", "--help", "-h");
+        define(p);
+        return p;
+    }
 }

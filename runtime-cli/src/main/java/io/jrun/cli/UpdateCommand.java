@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 /**
  * {@code jrun update [--resources FILE|-] [flags] ID}: runc's update. The LinuxResources JSON (docker pipes
@@ -21,13 +19,13 @@ final class UpdateCommand implements Subcommand {
 
     public String description() { return "update container resource constraints"; }
 
-    public void define(CommandSpec s) {
-        Args.option(s, "FILE", "path to the file containing the resources to update or '-' to read from the standard input",
+    public void define(Params p) {
+        p.option("FILE", "path to the file containing the resources to update or '-' to read from the standard input",
                 "--resources", "-r");
         for (String f : ResourceFlags.NAMES) {
-            Args.option(s, "VALUE", flagHelp(f), "--" + f);
+            p.option("VALUE", flagHelp(f), "--" + f);
         }
-        Args.positional(s, "CONTAINER_ID", "0..1", "the container's name");
+        p.containerId();
     }
 
     private static String flagHelp(String f) {
@@ -39,9 +37,9 @@ final class UpdateCommand implements Subcommand {
         };
     }
 
-    public int run(ParseResult a, Cli cli) throws IOException {
-        String id = Args.id(a, name());
-        String file = Args.str(a, "--resources", null);
+    public int run(Parsed a, Cli cli) throws IOException {
+        String id = a.id(name());
+        String file = a.str("--resources", null);
         Spec.Resources base = null;
         if (file != null) {
             base = file.equals("-") ? SpecReader.parseResources(System.in.readAllBytes(), "stdin")
@@ -49,7 +47,7 @@ final class UpdateCommand implements Subcommand {
         }
         Map<String, String> flags = new LinkedHashMap<>();
         for (String f : ResourceFlags.NAMES) {
-            String v = Args.str(a, "--" + f, null);
+            String v = a.str("--" + f, null);
             if (v != null) flags.put(f, v);
         }
         if (base == null && flags.isEmpty()) {

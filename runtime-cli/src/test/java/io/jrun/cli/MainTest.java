@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class MainTest {
     @Test
     void subcommandNameSkipsGlobalOptionsAndTheirValues() {
-        assertEquals("state", Main.subcommandName(new String[] {"--root", "/x", "--debug", "state", "id"}));
-        assertEquals("kill", Main.subcommandName(new String[] {"--root=/x", "--log", "f", "--log-format", "json", "kill"}));
-        assertEquals("list", Main.subcommandName(new String[] {"--rootless", "true", "--criu", "c", "list"}));
-        assertNull(Main.subcommandName(new String[] {"--root", "state"}));
-        assertNull(Main.subcommandName(new String[] {"--version"}));
+        assertEquals("state", PicocliArgv.subcommandName(Main.globalParams(), new String[] {"--root", "/x", "--debug", "state", "id"}));
+        assertEquals("kill", PicocliArgv.subcommandName(Main.globalParams(), new String[] {"--root=/x", "--log", "f", "--log-format", "json", "kill"}));
+        assertEquals("list", PicocliArgv.subcommandName(Main.globalParams(), new String[] {"--rootless", "true", "--criu", "c", "list"}));
+        assertNull(PicocliArgv.subcommandName(Main.globalParams(), new String[] {"--root", "state"}));
+        assertNull(PicocliArgv.subcommandName(Main.globalParams(), new String[] {"--version"}));
     }
 
     @Test
