@@ -1,13 +1,16 @@
 #!/bin/bash
-# Builds the AOT cache ($LIBDIR/jrun.aot) from a training run over real commands on a busybox bundle.
+# Builds the AOT caches ($LIBDIR/jrun.aot, jrun-launch.aot, jrun-short.aot) from training runs over real commands
+# on a busybox bundle (io.jrun.cli.Train says which calls each one covers).
 set -euo pipefail
 : "${JAVA:?}" "${LIBDIR:?}" "${BINDIR:?}"
 work=$(mktemp -d /tmp/jrun-aot.XXXXXX)
 cleanup() {
   # Train deletes its containers itself; one left (the training killed or failed) is deleted here, with its
   # processes, before its cgroups go (a jrun call only for a container whose state dir is still there)
-  for c in train train2 train3; do
-    [ -d "$work/root/$c" ] && "$BINDIR/jrun" --root "$work/root" delete --force "$c" >/dev/null 2>&1 || true
+  for r in root root3; do
+    for c in train train2 train3; do
+      [ -d "$work/$r/$c" ] && "$BINDIR/jrun" --root "$work/$r" delete --force "$c" >/dev/null 2>&1 || true
+    done
   done
   for c in tcreated thooks trunning; do
     [ -d "$work/root2/$c" ] && "$BINDIR/jrun" --root "$work/root2" delete --force "$c" >/dev/null 2>&1 || true
@@ -16,7 +19,7 @@ cleanup() {
   rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true
 }
 trap cleanup EXIT
-rm -f "$LIBDIR/jrun.aot" "$LIBDIR/jrun-short.aot"
+rm -f "$LIBDIR/jrun.aot" "$LIBDIR/jrun-short.aot" "$LIBDIR/jrun-launch.aot"
 JRUN="$BINDIR/jrun" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
 # bundle/: `true`; sleep/: the same rootfs running `sleep 30` for ps/exec/update/events/pause/resume, with the
 # process.json of `exec --process` and the resources.json of `update`; hooks/: `true` with poststart and
@@ -57,6 +60,10 @@ train() {
 }
 train jrun.aot "$work/bundle" "$work/root" "$work/sleep"
 if [ -f "$LIBDIR/jrun.aot" ]; then echo "AOT cache: $LIBDIR/jrun.aot ($(du -h "$LIBDIR/jrun.aot" | cut -f1))"; else echo "AOT cache: training produced none (jrun still works, slower)"; fi
+# The launch cache (Train --launch): create, run and exec only, with their own containers.
+mkdir -p "$work/root3"
+train jrun-launch.aot --launch "$work/bundle" "$work/root3" "$work/sleep"
+if [ -f "$LIBDIR/jrun-launch.aot" ]; then echo "AOT cache: $LIBDIR/jrun-launch.aot ($(du -h "$LIBDIR/jrun-launch.aot" | cut -f1))"; fi
 # The short cache (Train --short): its containers are made by the installed jrun, on the cache just built.
 r2=$work/root2
 "$BINDIR/jrun" --root "$r2" create --bundle "$work/bundle" tcreated </dev/null >/dev/null 2>&1 || true

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher (packaging/jrun.in) picks one of two AOT caches by subcommand: jrun-short.aot for the calls on an
- * existing container, jrun.aot for the rest (docs/architecture.md "Start-up"). Checked on the template with a
+ * The launcher (packaging/jrun.in) picks one of three AOT caches by subcommand: jrun-short.aot for the calls on
+ * an existing container, jrun-launch.aot for create, run and exec, jrun.aot for the rest (docs/architecture.md
+ * "Start-up"). Checked on the template with a
  * stand-in for java that prints the cache it was given, and on the installed files.
  */
 class LauncherIT {
@@ -35,10 +36,13 @@ class LauncherIT {
         return "none";
     }
 
-    private Path launcher(boolean withShortCache) throws IOException {
-        Path lib = Files.createDirectories(tmp.resolve(withShortCache ? "lib-both" : "lib-full"));
+    private Path launcher(boolean withSmallCaches) throws IOException {
+        Path lib = Files.createDirectories(tmp.resolve(withSmallCaches ? "lib-all" : "lib-full"));
         Files.writeString(lib.resolve("jrun.aot"), "");
-        if (withShortCache) Files.writeString(lib.resolve("jrun-short.aot"), "");
+        if (withSmallCaches) {
+            Files.writeString(lib.resolve("jrun-short.aot"), "");
+            Files.writeString(lib.resolve("jrun-launch.aot"), "");
+        }
         Path java = tmp.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -66,28 +70,40 @@ class LauncherIT {
     }
 
     @Test
-    void everythingElseGetsTheFullCache() throws Exception {
+    void callsThatStartAProcessGetTheLaunchCache() throws Exception {
         Path l = launcher(true);
         for (String[] args : List.of(
                 new String[] {"create", "--bundle", "b", "c"}, new String[] {"run", "c"}, new String[] {"exec", "c", "true"},
+                new String[] {"--root", "/r", "--log", "/l", "--log-format=json", "create", "c"},
+                new String[] {"--root", "state", "exec", "c", "ps"})) { // "state" is --root's value here
+            assertEquals("jrun-launch.aot", cacheFor(l, args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void everythingElseGetsTheFullCache() throws Exception {
+        Path l = launcher(true);
+        for (String[] args : List.of(
                 new String[] {"update", "c"}, new String[] {"spec"}, new String[] {"features"},
-                new String[] {"--root", "/r", "--log", "/l", "create", "c"}, new String[] {"--help"},
+                new String[] {"--root", "/r", "--log", "/l", "update", "c"}, new String[] {"--help"},
                 new String[] {"no-such-command"})) {
             assertEquals("jrun.aot", cacheFor(l, args), String.join(" ", args));
         }
     }
 
     @Test
-    void aMissingShortCacheFallsBackToTheFullOne() throws Exception {
+    void missingSmallCachesFallBackToTheFullOne() throws Exception {
         assertEquals("jrun.aot", cacheFor(launcher(false), "state", "c"));
+        assertEquals("jrun.aot", cacheFor(launcher(false), "create", "c"));
     }
 
     @Test
-    void installBuiltBothCaches() {
+    void installBuiltEveryCache() {
         Path lib = Path.of(System.getProperty("jrun.bin", "/usr/local/bin/jrun")).toAbsolutePath().getParent()
                 .resolveSibling("lib").resolve("jrun");
         assertTrue(Files.isRegularFile(lib.resolve("jrun.aot")), lib + "/jrun.aot");
         assertTrue(Files.isRegularFile(lib.resolve("jrun-short.aot")), lib + "/jrun-short.aot");
+        assertTrue(Files.isRegularFile(lib.resolve("jrun-launch.aot")), lib + "/jrun-launch.aot");
         assertTrue(Files.isExecutable(lib.resolve("runtime/bin/java")), lib + "/runtime/bin/java");
     }
 }
