@@ -1,6 +1,7 @@
 package io.jrun.core;
 
 import io.jrun.core.cgroup.CgroupManager;
+import io.jrun.core.cgroup.CgroupWarmup;
 import io.jrun.core.cgroup.Cgroups;
 import io.jrun.core.launch.HelperSession;
 import io.jrun.core.launch.PlanBuilder;
@@ -73,6 +74,9 @@ public final class ContainerEngine {
     private Console console;
 
     private int create(CreateRequest r, boolean ownConsole) {
+        // First, so that the kernel's grace period for the first cgroup.procs write is over by the time the helper
+        // joins the container's cgroup (~20 ms later); see CgroupWarmup.
+        CgroupWarmup warmup = CgroupWarmup.start();
         SpecValidator.validateId(r.id());
         Path bundle = r.bundle().toAbsolutePath().normalize();
         Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
@@ -158,6 +162,7 @@ public final class ContainerEngine {
                     throw e;
                 }
                 join.await();
+                warmup.stop();
                 Trace.mark("helper in cgroup");
                 h.sendPlan(plan);
                 pid = converse(h, spec);

@@ -1,6 +1,7 @@
 package io.jrun.core;
 
 import io.jrun.core.cgroup.CgroupManager;
+import io.jrun.core.cgroup.CgroupWarmup;
 import io.jrun.core.cgroup.Cgroups;
 import io.jrun.core.launch.HelperSession;
 import io.jrun.core.launch.PlanBuilder;
@@ -40,6 +41,8 @@ public final class ExecEngine {
 
     private final ContainerEngine engine;
     private Syscalls sys;
+    /** Started by {@link #exec}, stopped once the helper is in the cgroup (see CgroupWarmup). */
+    private CgroupWarmup warmup = CgroupWarmup.NONE;
 
     public ExecEngine(ContainerEngine engine) {
         this.engine = engine;
@@ -52,6 +55,8 @@ public final class ExecEngine {
 
     /** Runs the exec; returns 0 when detached, else the process's exit status (128+signal when killed). */
     public int exec(ExecRequest r) {
+        // the grace period of the helper's cgroup join runs while the state, config and plan are read and built
+        warmup = CgroupWarmup.start();
         ContainerEngine.View v = engine.view(r.id());
         ContainerState st = v.state();
         switch (v.status()) {
@@ -149,6 +154,7 @@ public final class ExecEngine {
         int pid = -1;
         try (h) {
             if (cg != null) cg.addProcess(h.helperPid());
+            warmup.stop();
             h.sendPlan(plan);
             pid = h.expect(HelperSession.PID, HELPER_TIMEOUT_MS).int32(0);
             h.send(HelperSession.CONTINUE);
