@@ -1,11 +1,15 @@
 package io.jrun.core.cgroup;
 
+import io.jrun.core.Trace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -54,7 +58,10 @@ public final class CgroupWarmup {
     public static CgroupWarmup start() {
         CgroupWarmup w = new CgroupWarmup();
         try {
-            w.thread = Thread.ofPlatform().daemon().name("cgroup-warmup").start(w::run);
+            Thread t = new Thread(w::run, "cgroup-warmup");
+            t.setDaemon(true);
+            w.thread = t;
+            t.start();
         } catch (RuntimeException | OutOfMemoryError e) {
             return NONE;
         }
@@ -71,15 +78,19 @@ public final class CgroupWarmup {
     private void run() {
         Path procs;
         try {
-            procs = target(Cgroups.host());
+            // Not Cgroups.host(): its full parse took ~2 ms here (interpreted), and the grace period is to start
+            // as early as it can.
+            String self = read("/proc/self/cgroup");
+            procs = self == null ? null : target(read("/proc/self/mountinfo"), self);
         } catch (RuntimeException e) {
             return;
         }
         if (procs == null) return;
-        byte[] self = {'0'};
+        byte[] zero = {'0'};
         try (FileChannel ch = FileChannel.open(procs, StandardOpenOption.WRITE)) {
             for (int i = 0; i < MAX_WRITES && !stopped; i++) {
-                ch.write(ByteBuffer.wrap(self), 0);
+                ch.write(ByteBuffer.wrap(zero), 0);
+                if (i == 0) Trace.mark("cgroup warm-up: grace period over");
                 if (stopped) break;
                 LockSupport.parkNanos(PERIOD_MS * 1_000_000L);
             }
@@ -88,24 +99,85 @@ public final class CgroupWarmup {
         }
     }
 
+    private static String read(String file) {
+        try {
+            return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * The {@code cgroup.procs} whose write moves jrun's own process nowhere: that of the root of a mounted
-     * hierarchy in which /proc/self/cgroup puts jrun at the root and whose mount shows the whole hierarchy
-     * (mountinfo root "/"). The cgroup2 hierarchy first (on a unified host it is the only one), then the v1
-     * controllers in {@link Cgroups#V1_CONTROLLERS} order. Null when there is none (jrun runs inside a cgroup
-     * of every hierarchy, as under systemd): no other cgroup is ever written, a supervisor's included.
+     * hierarchy in which /proc/self/cgroup ({@code self}) puts jrun at the root and whose mount shows the whole
+     * hierarchy (mountinfo root "/"). A cgroup2 mount first (on a unified host it is the only one), else the
+     * first such v1 mount. Null when there is none (jrun runs inside a cgroup of every hierarchy, as under
+     * systemd): no other cgroup is ever written, a supervisor's included.
      */
-    static Path target(Cgroups.Host h) {
-        if (h.unifiedMount() != null && "/".equals(h.unifiedMountRoot()) && "/".equals(h.ownCgroups().get(""))) {
-            return h.unifiedMount().resolve("cgroup.procs");
+    static Path target(String mountinfo, String self) {
+        boolean v2AtRoot = false;
+        List<String> v1AtRoot = new ArrayList<>(); // controllers (and name=...) of hierarchies where jrun is at "/"
+        for (int at = 0; at < self.length(); ) {
+            int eol = lineEnd(self, at);
+            // "8:pids:/", "4:memory:/process_api/x", "0::/"
+            int a = self.indexOf(':', at);
+            int b = a < 0 || a >= eol ? -1 : self.indexOf(':', a + 1);
+            if (b >= 0 && b < eol && eol - b == 2 && self.charAt(b + 1) == '/') {
+                if (b == a + 1) v2AtRoot = true;
+                else addAll(v1AtRoot, self.substring(a + 1, b));
+            }
+            at = eol + 1;
         }
-        Map<String, Cgroups.Mount> v1 = h.v1Mounts();
-        for (String c : Cgroups.V1_CONTROLLERS) {
-            Cgroups.Mount m = v1.get(c);
-            if (m != null && "/".equals(m.root()) && "/".equals(h.ownCgroups().get(c))) {
-                return m.point().resolve("cgroup.procs");
+        if (!v2AtRoot && v1AtRoot.isEmpty()) return null;
+        if (mountinfo == null) return null;
+        Path v1 = null;
+        for (int at = 0; at < mountinfo.length(); ) {
+            int eol = lineEnd(mountinfo, at);
+            // "36 25 0:31 / /sys/fs/cgroup/memory rw,relatime shared:15 - cgroup cgroup rw,memory"
+            String line = mountinfo.substring(at, eol);
+            at = eol + 1;
+            int dash = line.indexOf(" - ");
+            if (dash < 0) continue;
+            int f3 = nthSpace(line, 3); // before the mount's root
+            int f4 = f3 < 0 ? -1 : line.indexOf(' ', f3 + 1);
+            int f5 = f4 < 0 ? -1 : line.indexOf(' ', f4 + 1);
+            if (f5 < 0 || f5 > dash || f4 != f3 + 2 || line.charAt(f3 + 1) != '/') continue; // root is not "/"
+            String after = line.substring(dash + 3);
+            if (after.startsWith("cgroup2 ") && v2AtRoot) {
+                return mountPoint(line.substring(f4 + 1, f5));
+            }
+            if (after.startsWith("cgroup ") && v1 == null) {
+                int opts = after.lastIndexOf(' ');
+                for (String o : after.substring(opts + 1).split(",")) {
+                    if (v1AtRoot.contains(o)) {
+                        v1 = mountPoint(line.substring(f4 + 1, f5));
+                        break;
+                    }
+                }
             }
         }
-        return null;
+        return v1;
+    }
+
+    private static int lineEnd(String s, int from) {
+        int eol = s.indexOf('\n', from);
+        return eol < 0 ? s.length() : eol;
+    }
+
+    private static int nthSpace(String s, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = s.indexOf(' ', at + 1);
+            if (at < 0) return -1;
+        }
+        return at;
+    }
+
+    private static void addAll(List<String> out, String commaList) {
+        for (String c : commaList.split(",")) out.add(c);
+    }
+
+    private static Path mountPoint(String escaped) {
+        return Path.of(Cgroups.unescape(escaped)).resolve("cgroup.procs");
     }
 }

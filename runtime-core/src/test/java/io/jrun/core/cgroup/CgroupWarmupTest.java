@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Which cgroup.procs the warm-up writes "0" to: only a hierarchy root that jrun's own process is in already. */
 class CgroupWarmupTest {
     private static Path target(String mountinfo, String self) {
-        return CgroupWarmup.target(Cgroups.parseHost(mountinfo, self, false));
+        return CgroupWarmup.target(mountinfo, self);
     }
 
     @Test
@@ -20,7 +20,7 @@ class CgroupWarmupTest {
 
     @Test
     void hybridHostFallsBackToAV1RootJrunIsIn() {
-        // cgroup2 and cpuset..memory are not at the root; pids is
+        // cgroup2 and most controllers are not at the root; pids is
         String self = "9:name=systemd:/user.slice\n8:pids:/\n4:memory:/process_api/c9ed\n3:cpuset:/x\n"
                 + "1:cpu:/x\n2:cpuacct:/x\n5:devices:/x\n0::/user.slice\n";
         assertEquals(Path.of("/sys/fs/cgroup/pids/cgroup.procs"), target(CgroupsOpenTest.HYBRID_MOUNTINFO, self));
@@ -50,6 +50,17 @@ class CgroupWarmupTest {
     @Test
     void noCgroupsMounted() {
         assertNull(target("", ""));
+        assertNull(target("", "0::/\n"));
+        assertNull(target(null, "0::/\n"));
+    }
+
+    @Test
+    void coMountedControllersAndEscapedMountPoints() {
+        String mi = "40 31 0:37 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
+                + "41 31 0:38 / /mnt/my\\040cg rw shared:9 - cgroup cgroup rw,pids\n";
+        assertEquals(Path.of("/sys/fs/cgroup/cpu,cpuacct/cgroup.procs"), target(mi, "3:cpu,cpuacct:/\n"));
+        assertEquals(Path.of("/mnt/my cg/cgroup.procs"), target(mi, "3:cpu,cpuacct:/x\n2:pids:/"));
+        assertNull(target(mi, "3:cpu,cpuacct:/x\n2:pids:/y\n"));
     }
 
     @Test
