@@ -123,7 +123,7 @@ public final class ContainerEngine {
             sys().mkfifo(fifo.toString(), 0622);
             // mkfifo(3) is cut by the umask; the init opens the fifo as the container user, so it must be 0622.
             try {
-                Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
+                Files.setPosixFilePermissions(fifo, StateStore.permissions("rw--w--w-"));
             } catch (IOException e) {
                 throw new JrunException("chmod " + fifo + ": " + e.getMessage(), e);
             }
