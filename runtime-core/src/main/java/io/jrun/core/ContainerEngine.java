@@ -128,6 +128,26 @@ public final class ContainerEngine {
                 throw new JrunException("chmod " + fifo + ": " + e.getMessage(), e);
             }
 
+            // Seccomp and the plan first, though they come after the cgroup: the cgroup's first mkdir waits while
+            // the warm-up's cgroup.procs write holds cgroup_mutex through an RCU grace period (CgroupWarmup), so
+            // what needs no cgroup is done before it. Their errors are reported where they were, after the
+            // cgroup's and the resources' (below).
+            byte[] plan = null;
+            RuntimeException planError = null;
+            try {
+                PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
+                Trace.mark("seccomp compiled");
+                PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
+                        r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
+                byte[] built = PlanBuilder.create(spec, ctx);
+                Trace.mark("plan built");
+                Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
+                        + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
+                plan = built;
+            } catch (RuntimeException e) {
+                planError = e;
+            }
+
             cg.create();
             undo.push(() -> destroyCgroup(cg));
 
@@ -136,10 +156,9 @@ public final class ContainerEngine {
                 undo.push(() -> Processes.reap(sys(), h.helperPid()));
                 Trace.mark("helper spawned");
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside
-                // it. The join runs beside the resources, seccomp and plan: on a v1 host the first write to a
-                // cgroup.procs in a while waits for an RCU grace period (~10 ms here, docs/performance.md).
+                // it. The join runs beside the resources: the first write to a cgroup.procs in a while waits for an
+                // RCU grace period (~10 ms here, docs/performance.md) unless the warm-up has it over already.
                 CgroupJoin join = new CgroupJoin(cg, h.helperPid());
-                byte[] plan;
                 try {
                     // Applied even without linux.resources: the device cgroup's default rules (deny all, allow
                     // the standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the
@@ -148,15 +167,7 @@ public final class ContainerEngine {
                     cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
                     TestPause.at("cgroup");
                     Trace.mark("cgroup set up");
-                    PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
-                    Trace.mark("seccomp compiled");
-                    PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                            r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
-                    byte[] built = PlanBuilder.create(spec, ctx);
-                    Trace.mark("plan built");
-                    Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
-                            + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
-                    plan = built;
+                    if (planError != null) throw planError;
                 } catch (RuntimeException e) {
                     join.awaitQuietly(); // the rollback must not race the join; the first error is the one to report
                     throw e;
