@@ -70,6 +70,7 @@ public final class ExecEngine {
             throw new JrunException("--cgroup: joining a sub-cgroup of the container is not supported by jrun yet");
         }
         Spec config = SpecReader.readConfig(Path.of(st.bundle(), "config.json"));
+        Trace.mark("config read");
         Spec.Process p;
         String source;
         if (r.processFile() != null) {
@@ -149,17 +150,22 @@ public final class ExecEngine {
         PlanBuilder.Context ctx = new PlanBuilder.Context(st.id(), Path.of(st.bundle()), Path.of(st.rootfs()), null,
                 consoleSocket, preserveFds, false, false, cg != null && cg.version() == 2, st.cgroupPaths(), seccomp);
         byte[] plan = PlanBuilder.exec(p, st.pid(), ctx);
+        Trace.mark("plan built");
         HelperSession h = stdinFd >= 0 ? HelperSession.spawnWithStdin(sys(), LibDir.helper(), stdinFd)
                 : HelperSession.spawn(sys(), LibDir.helper(), preserveFds);
+        Trace.mark("helper spawned");
         int pid = -1;
         try (h) {
             if (cg != null) cg.addProcess(h.helperPid());
             warmup.stop();
+            Trace.mark("helper in cgroup");
             h.sendPlan(plan);
             pid = h.expect(HelperSession.PID, HELPER_TIMEOUT_MS).int32(0);
+            Trace.mark("process pid received");
             h.send(HelperSession.CONTINUE);
             h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
             h.awaitExecve(HELPER_TIMEOUT_MS);
+            Trace.mark("process started");
             Processes.reap(sys(), h.helperPid());
             return pid;
         } catch (RuntimeException e) {

@@ -37,6 +37,10 @@ import java.util.concurrent.locks.LockSupport;
  * the rwsem for microseconds. Errors (no root cgroup to write, not root: EACCES) end the warm-up silently: the
  * join then pays the wait as before.
  *
+ * <p>{@code create} and {@code exec} start it first thing, but the grace period (5-26 ms measured under load)
+ * often still runs when exec's join comes ~10 ms later; the CLI can start it sooner, as soon as it knows the
+ * subcommand joins a cgroup ({@link #start()} shares a warm-up that is running).
+ *
  * <p>With {@code favordynmods} (cgroup v2 mount option, or CONFIG_CGROUP_FAVOR_DYNMODS) the rcu_sync is always
  * entered and there is no wait to start; the warm-up then costs a few writes.
  */
@@ -54,17 +58,33 @@ public final class CgroupWarmup {
 
     private CgroupWarmup() {}
 
-    /** Starts the warm-up on a daemon thread; never fails (a warm-up that cannot run does nothing). */
+    /** The warm-up started last in this JVM (running or stopped), or null. */
+    private static CgroupWarmup current;
+
+    /**
+     * Starts the warm-up on a daemon thread; never fails (a warm-up that cannot run does nothing). A warm-up
+     * that is still running is returned instead of a second one, so a caller that knows earlier than the
+     * engine that a cgroup join is coming (the CLI, once it has read the subcommand) can start it sooner, and
+     * the engine's own call then shares it.
+     */
     public static CgroupWarmup start() {
+        return start(null);
+    }
+
+    /** {@link #start()} with another body for the thread (tests: no cgroup is written). */
+    static synchronized CgroupWarmup start(Runnable body) {
+        CgroupWarmup running = current;
+        if (running != null && !running.stopped) return running;
         CgroupWarmup w = new CgroupWarmup();
         try {
-            Thread t = new Thread(w::run, "cgroup-warmup");
+            Thread t = new Thread(body != null ? body : w::run, "cgroup-warmup");
             t.setDaemon(true);
             w.thread = t;
             t.start();
         } catch (RuntimeException | OutOfMemoryError e) {
             return NONE;
         }
+        current = w;
         return w;
     }
 
@@ -76,6 +96,14 @@ public final class CgroupWarmup {
     }
 
     private void run() {
+        try {
+            warm();
+        } finally {
+            stopped = true; // ended on its own: the next start() makes a new one
+        }
+    }
+
+    private void warm() {
         Path procs;
         try {
             // Not Cgroups.host(): its full parse took ~2 ms here (interpreted), and the grace period is to start

@@ -1,7 +1,9 @@
 package io.jrun.core.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -66,5 +68,24 @@ class CgroupWarmupTest {
     @Test
     void stopOnTheNoOpWarmupDoesNothing() {
         CgroupWarmup.NONE.stop();
+    }
+
+    @Test
+    void aRunningWarmupIsSharedAndAStoppedOneReplaced() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Runnable body = () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        CgroupWarmup first = CgroupWarmup.start(body);
+        assertSame(first, CgroupWarmup.start(body)); // e.g. the CLI started it, then the engine asks
+        first.stop();
+        CgroupWarmup second = CgroupWarmup.start(body);
+        assertNotSame(first, second);
+        second.stop();
+        release.countDown();
     }
 }
