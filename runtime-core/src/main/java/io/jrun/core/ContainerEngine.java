@@ -148,13 +148,38 @@ public final class ContainerEngine {
                 planError = e;
             }
 
-            cg.create();
+            // The helper too, for the same reason (it joins the cgroup only once it exists). A failure to spawn it
+            // is reported after the cgroup's, as before; a helper spawned for a create that fails at the cgroup
+            // is closed and reaped (it exits at EOF on its socket).
+            HelperSession spawned = null;
+            RuntimeException spawnError = null;
+            try {
+                spawned = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds());
+                Trace.mark("helper spawned");
+            } catch (RuntimeException e) {
+                spawnError = e;
+            }
+            try {
+                cg.create();
+            } catch (RuntimeException e) {
+                if (spawned != null) {
+                    int helper = spawned.helperPid();
+                    spawned.close();
+                    try {
+                        Processes.reap(sys(), helper);
+                    } catch (RuntimeException ignored) {
+                        // the cgroup's error is the one to report
+                    }
+                }
+                throw e;
+            }
             undo.push(() -> destroyCgroup(cg));
+            if (spawnError != null) throw spawnError;
 
             int pid;
-            try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
+            try (HelperSession h = spawned) {
                 undo.push(() -> Processes.reap(sys(), h.helperPid()));
-                Trace.mark("helper spawned");
+                Trace.mark("cgroup created");
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside
                 // it. The join runs beside the resources: the first write to a cgroup.procs in a while waits for an
                 // RCU grace period (~10 ms here, docs/performance.md) unless the warm-up has it over already.
