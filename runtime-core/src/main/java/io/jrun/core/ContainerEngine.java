@@ -1,6 +1,7 @@
 package io.jrun.core;
 
 import io.jrun.core.cgroup.CgroupManager;
+import io.jrun.core.cgroup.CgroupWarmup;
 import io.jrun.core.cgroup.Cgroups;
 import io.jrun.core.launch.HelperSession;
 import io.jrun.core.launch.PlanBuilder;
@@ -73,6 +74,9 @@ public final class ContainerEngine {
     private Console console;
 
     private int create(CreateRequest r, boolean ownConsole) {
+        // First, so that the kernel's grace period for the first cgroup.procs write is over by the time the helper
+        // joins the container's cgroup (~20 ms later); see CgroupWarmup.
+        CgroupWarmup warmup = CgroupWarmup.start();
         SpecValidator.validateId(r.id());
         Path bundle = r.bundle().toAbsolutePath().normalize();
         Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
@@ -119,23 +123,67 @@ public final class ContainerEngine {
             sys().mkfifo(fifo.toString(), 0622);
             // mkfifo(3) is cut by the umask; the init opens the fifo as the container user, so it must be 0622.
             try {
-                Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
+                Files.setPosixFilePermissions(fifo, StateStore.permissions("rw--w--w-"));
             } catch (IOException e) {
                 throw new JrunException("chmod " + fifo + ": " + e.getMessage(), e);
             }
 
-            cg.create();
+            // Seccomp and the plan first, though they come after the cgroup: the cgroup's first mkdir waits while
+            // the warm-up's cgroup.procs write holds cgroup_mutex through an RCU grace period (CgroupWarmup), so
+            // what needs no cgroup is done before it. Their errors are reported where they were, after the
+            // cgroup's and the resources' (below).
+            byte[] plan = null;
+            RuntimeException planError = null;
+            try {
+                PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
+                Trace.mark("seccomp compiled");
+                PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
+                        r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
+                byte[] built = PlanBuilder.create(spec, ctx);
+                Trace.mark("plan built");
+                Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
+                        + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
+                plan = built;
+            } catch (RuntimeException e) {
+                planError = e;
+            }
+
+            // The helper too, for the same reason (it joins the cgroup only once it exists). A failure to spawn it
+            // is reported after the cgroup's, as before; a helper spawned for a create that fails at the cgroup
+            // is closed and reaped (it exits at EOF on its socket).
+            HelperSession spawned = null;
+            RuntimeException spawnError = null;
+            try {
+                spawned = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds());
+                Trace.mark("helper spawned");
+            } catch (RuntimeException e) {
+                spawnError = e;
+            }
+            try {
+                cg.create();
+            } catch (RuntimeException e) {
+                if (spawned != null) {
+                    int helper = spawned.helperPid();
+                    spawned.close();
+                    try {
+                        Processes.reap(sys(), helper);
+                    } catch (RuntimeException ignored) {
+                        // the cgroup's error is the one to report
+                    }
+                }
+                throw e;
+            }
             undo.push(() -> destroyCgroup(cg));
+            if (spawnError != null) throw spawnError;
 
             int pid;
-            try (HelperSession h = HelperSession.spawn(sys(), LibDir.helper(), r.preserveFds())) {
+            try (HelperSession h = spawned) {
                 undo.push(() -> Processes.reap(sys(), h.helperPid()));
-                Trace.mark("helper spawned");
+                Trace.mark("cgroup created");
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside
-                // it. The join runs beside the resources, seccomp and plan: on a v1 host the first write to a
-                // cgroup.procs in a while waits for an RCU grace period (~10 ms here, docs/performance.md).
+                // it. The join runs beside the resources: the first write to a cgroup.procs in a while waits for an
+                // RCU grace period (~10 ms here, docs/performance.md) unless the warm-up has it over already.
                 CgroupJoin join = new CgroupJoin(cg, h.helperPid());
-                byte[] plan;
                 try {
                     // Applied even without linux.resources: the device cgroup's default rules (deny all, allow
                     // the standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the
@@ -144,20 +192,13 @@ public final class ContainerEngine {
                     cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
                     TestPause.at("cgroup");
                     Trace.mark("cgroup set up");
-                    PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
-                    Trace.mark("seccomp compiled");
-                    PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                            r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
-                    byte[] built = PlanBuilder.create(spec, ctx);
-                    Trace.mark("plan built");
-                    Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
-                            + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
-                    plan = built;
+                    if (planError != null) throw planError;
                 } catch (RuntimeException e) {
                     join.awaitQuietly(); // the rollback must not race the join; the first error is the one to report
                     throw e;
                 }
                 join.await();
+                warmup.stop();
                 Trace.mark("helper in cgroup");
                 h.sendPlan(plan);
                 pid = converse(h, spec);

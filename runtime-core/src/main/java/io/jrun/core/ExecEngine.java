@@ -1,6 +1,7 @@
 package io.jrun.core;
 
 import io.jrun.core.cgroup.CgroupManager;
+import io.jrun.core.cgroup.CgroupWarmup;
 import io.jrun.core.cgroup.Cgroups;
 import io.jrun.core.launch.HelperSession;
 import io.jrun.core.launch.PlanBuilder;
@@ -40,6 +41,8 @@ public final class ExecEngine {
 
     private final ContainerEngine engine;
     private Syscalls sys;
+    /** Started by {@link #exec}, stopped once the helper is in the cgroup (see CgroupWarmup). */
+    private CgroupWarmup warmup = CgroupWarmup.NONE;
 
     public ExecEngine(ContainerEngine engine) {
         this.engine = engine;
@@ -52,6 +55,8 @@ public final class ExecEngine {
 
     /** Runs the exec; returns 0 when detached, else the process's exit status (128+signal when killed). */
     public int exec(ExecRequest r) {
+        // the grace period of the helper's cgroup join runs while the state, config and plan are read and built
+        warmup = CgroupWarmup.start();
         ContainerEngine.View v = engine.view(r.id());
         ContainerState st = v.state();
         switch (v.status()) {
@@ -65,6 +70,7 @@ public final class ExecEngine {
             throw new JrunException("--cgroup: joining a sub-cgroup of the container is not supported by jrun yet");
         }
         Spec config = SpecReader.readConfig(Path.of(st.bundle(), "config.json"));
+        Trace.mark("config read");
         Spec.Process p;
         String source;
         if (r.processFile() != null) {
@@ -144,16 +150,22 @@ public final class ExecEngine {
         PlanBuilder.Context ctx = new PlanBuilder.Context(st.id(), Path.of(st.bundle()), Path.of(st.rootfs()), null,
                 consoleSocket, preserveFds, false, false, cg != null && cg.version() == 2, st.cgroupPaths(), seccomp);
         byte[] plan = PlanBuilder.exec(p, st.pid(), ctx);
+        Trace.mark("plan built");
         HelperSession h = stdinFd >= 0 ? HelperSession.spawnWithStdin(sys(), LibDir.helper(), stdinFd)
                 : HelperSession.spawn(sys(), LibDir.helper(), preserveFds);
+        Trace.mark("helper spawned");
         int pid = -1;
         try (h) {
             if (cg != null) cg.addProcess(h.helperPid());
+            warmup.stop();
+            Trace.mark("helper in cgroup");
             h.sendPlan(plan);
             pid = h.expect(HelperSession.PID, HELPER_TIMEOUT_MS).int32(0);
+            Trace.mark("process pid received");
             h.send(HelperSession.CONTINUE);
             h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
             h.awaitExecve(HELPER_TIMEOUT_MS);
+            Trace.mark("process started");
             Processes.reap(sys(), h.helperPid());
             return pid;
         } catch (RuntimeException e) {

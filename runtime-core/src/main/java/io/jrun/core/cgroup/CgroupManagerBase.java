@@ -105,12 +105,23 @@ abstract sealed class CgroupManagerBase implements CgroupManager permits CgroupV
     }
 
     /**
-     * rmdir {@code dir} after its child cgroups, deepest first. rmdir of a cgroup fails with EBUSY while it
+     * rmdir {@code dir}, alone or, when that fails, after its child cgroups, deepest first. rmdir of a cgroup fails with EBUSY while it
      * still has tasks (cgroup-v1/cgroups.rst "removing a cgroup"; cgroup-v2.rst "A cgroup which doesn't have
      * any children or live processes can be destroyed by removing the directory"), and killed tasks take a
      * moment to exit, so EBUSY is retried with back-off for about a second.
      */
     final void removeTree(Path dir) {
+        // A plain rmdir first: a container's cgroup rarely has child cgroups, and finding them stats every entry
+        // of the directory (~30 control files in a v1 hierarchy: ~3 ms of delete over ten of them, interpreted).
+        // Any failure (children, tasks still exiting, a real error) takes the walk below, which reports as before.
+        try {
+            fs.rmdir(dir);
+            return;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            // the walk below
+        }
         List<Path> subs;
         try {
             subs = fs.subdirs(dir);

@@ -157,8 +157,8 @@ public final class Cgroups {
         for (String line : mountinfo.split("\n")) {
             // "36 25 0:31 / /sys/fs/cgroup/memory rw,... shared:15 - cgroup cgroup rw,memory"
             int dash = line.indexOf(" - ");
-            if (dash < 0) {
-                continue;
+            if (dash < 0 || !line.startsWith("cgroup", dash + 3)) {
+                continue; // not a cgroup mount: most lines, left before any splitting (create runs this interpreted)
             }
             String[] pre = line.substring(0, dash).split(" ");
             String[] post = line.substring(dash + 3).split(" ");
@@ -207,7 +207,7 @@ public final class Cgroups {
     }
 
     /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
-    private static String unescape(String s) {
+    static String unescape(String s) {
         if (s.indexOf('\\') < 0) {
             return s;
         }

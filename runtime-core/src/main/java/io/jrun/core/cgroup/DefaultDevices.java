@@ -54,13 +54,20 @@ public final class DefaultDevices {
         List<Spec.DeviceRule> out = new ArrayList<>(specRules == null ? List.of() : specRules);
         for (Spec.DeviceRule d : RULES) {
             Node node = nodeFor(d);
-            if (node != null && linuxDevices != null
-                    && linuxDevices.stream().anyMatch(ld -> node.path().equals(ld.path()))) {
+            if (node != null && linuxDevices != null && listed(linuxDevices, node.path())) {
                 continue;
             }
             out.add(d);
         }
         return out;
+    }
+
+    /** A loop, not a stream: create runs this interpreted, and a first stream initialises ~25 classes. */
+    private static boolean listed(List<Spec.Device> linuxDevices, String path) {
+        for (Spec.Device ld : linuxDevices) {
+            if (path.equals(ld.path())) return true;
+        }
+        return false;
     }
 
     private static Node nodeFor(Spec.DeviceRule d) {

@@ -118,8 +118,13 @@ public final class PlanBuilder {
         }
         // Default devices and the /dev symlinks (config-linux.md "Default Devices", "Devices"): made in the
         // container's own /dev unless /dev is the host's (a bind mount of /dev brings its own nodes).
-        boolean hostDev = spec.mounts().stream().anyMatch(m -> clean(m.destination()).equals("/dev")
-                && MountOptions.parse(m.options()).bind());
+        boolean hostDev = false; // a loop, not a stream (see DefaultDevices.listed)
+        for (Spec.Mount m : spec.mounts()) {
+            if (clean(m.destination()).equals("/dev") && MountOptions.parse(m.options()).bind()) {
+                hostDev = true;
+                break;
+            }
+        }
         List<Spec.Device> devices = new ArrayList<>();
         if (!hostDev) devices.addAll(DEFAULT_DEVICES);
         for (Spec.Device d : linux.devices()) {

@@ -45,41 +45,55 @@ public final class JsonTree {
      * Bytes that are not UTF-8 read as U+FFFD, as Go's encoding/json (runc) reads them.
      */
     public static Node parse(byte[] data, String file) {
-        return new Reader(new String(data, StandardCharsets.UTF_8), file).document();
+        return new Reader(data, file).document();
     }
 
     public static String at(int line, int col) {
         return " (line " + line + ", col " + col + ")";
     }
 
-    /** A recursive-descent reader over the decoded text; {@code pos} is the next character to read. */
+    /**
+     * A recursive-descent reader over the UTF-8 bytes; {@code pos} is the next byte to read. It reads bytes, not a
+     * decoded String: interpreted (jrun runs with -Xint), each {@code String.charAt} is four calls, and reading
+     * config.json's ~16 KB that way took ~4.7 ms of create; an array element is one bytecode. JSON's syntax is
+     * ASCII, so only the contents of strings (and the characters named in error messages) are decoded, and
+     * every position stays what it was when the reader walked the decoded text: the column counts UTF-16 units,
+     * so {@link #lineExtra} keeps how many more bytes than characters the current line has before {@code pos}.
+     */
     private static final class Reader {
-        private final String text;
+        private final byte[] b;
+        private final int n;
         private final String file;
         private int pos;
         private int line = 1;
         private int lineStart;
+        /** Bytes minus UTF-16 units on the current line before {@code pos} (multi-byte UTF-8 in strings, a BOM). */
+        private int lineExtra;
         private int depth;
 
-        Reader(String text, String file) {
-            this.text = text;
+        Reader(byte[] data, String file) {
+            this.b = data;
+            this.n = data.length;
             this.file = file;
-            if (text.startsWith("\uFEFF")) pos = 1; // a byte order mark before the document is skipped
+            if (n >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF) {
+                pos = 3; // a byte order mark before the document is skipped (one character of three bytes)
+                lineExtra = 2;
+            }
         }
 
         Node document() {
             skipSpace();
-            if (pos >= text.length()) throw new SpecException(file + ": invalid JSON: empty document" + at(1, 1));
+            if (pos >= n) throw new SpecException(file + ": invalid JSON: empty document" + at(1, 1));
             Node root = value();
             skipSpace();
-            if (pos < text.length()) throw error("unexpected data after the top-level value");
+            if (pos < n) throw error("unexpected data after the top-level value");
             return root;
         }
 
         private Node value() {
             int l = line;
             int c = col();
-            char ch = peekOrEnd("expected a value");
+            int ch = peekOrEnd("expected a value");
             switch (ch) {
                 case '{':
                     return object(l, c);
@@ -98,7 +112,7 @@ public final class JsonTree {
                     return new Null(l, c);
                 default:
                     if (ch == '-' || (ch >= '0' && ch <= '9')) return number(l, c);
-                    throw unexpected(ch, "expected a value");
+                    throw unexpected("expected a value");
             }
         }
 
@@ -113,23 +127,23 @@ public final class JsonTree {
                 return new Obj(Collections.unmodifiableMap(members), l, c);
             }
             while (true) {
-                char ch = peekOrEnd("expected a field name");
-                if (ch != '"') throw unexpected(ch, "was expecting double-quote to start field name");
+                int ch = peekOrEnd("expected a field name");
+                if (ch != '"') throw unexpected("was expecting double-quote to start field name");
                 String name = string();
                 skipSpace();
                 ch = peekOrEnd("expected ':'");
-                if (ch != ':') throw unexpected(ch, "was expecting a colon to separate field name and value");
+                if (ch != ':') throw unexpected("was expecting a colon to separate field name and value");
                 pos++;
                 skipSpace();
                 members.put(name, value());
                 skipSpace();
                 ch = peekOrEnd("expected ',' or '}'");
-                pos++;
-                if (ch == '}') break;
-                if (ch != ',') {
-                    pos--;
-                    throw unexpected(ch, "was expecting comma to separate Object entries");
+                if (ch == '}') {
+                    pos++;
+                    break;
                 }
+                if (ch != ',') throw unexpected("was expecting comma to separate Object entries");
+                pos++;
                 skipSpace();
             }
             depth--;
@@ -149,13 +163,13 @@ public final class JsonTree {
             while (true) {
                 items.add(value());
                 skipSpace();
-                char ch = peekOrEnd("expected ',' or ']'");
-                pos++;
-                if (ch == ']') break;
-                if (ch != ',') {
-                    pos--;
-                    throw unexpected(ch, "was expecting comma to separate Array entries");
+                int ch = peekOrEnd("expected ',' or ']'");
+                if (ch == ']') {
+                    pos++;
+                    break;
                 }
+                if (ch != ',') throw unexpected("was expecting comma to separate Array entries");
+                pos++;
                 skipSpace();
             }
             depth--;
@@ -173,29 +187,36 @@ public final class JsonTree {
             pos++; // opening quote
             StringBuilder sb = null;
             int runStart = pos;
+            boolean wide = false; // the run has bytes of multi-byte characters
             while (true) {
-                if (pos >= text.length()) throw error("Unexpected end-of-input in a string value");
-                char ch = text.charAt(pos);
+                if (pos >= n) {
+                    run(runStart, wide);
+                    throw error("Unexpected end-of-input in a string value");
+                }
+                int ch = b[pos];
                 if (ch == '"') {
-                    String run = text.substring(runStart, pos);
+                    String run = run(runStart, wide);
                     pos++;
                     return sb == null ? run : sb.append(run).toString();
                 }
-                if (ch < 0x20) {
-                    throw error("Illegal unquoted character (code " + (int) ch
+                if (ch >= 0 && ch < 0x20) {
+                    run(runStart, wide);
+                    throw error("Illegal unquoted character (code " + ch
                             + "): has to be escaped using backslash to be included in string value");
                 }
                 if (ch != '\\') {
+                    if (ch < 0) wide = true;
                     pos++;
                     continue;
                 }
                 if (sb == null) sb = new StringBuilder();
-                sb.append(text, runStart, pos);
+                sb.append(run(runStart, wide));
+                wide = false;
                 pos++;
-                if (pos >= text.length()) throw error("Unexpected end-of-input in a string value");
-                char e = text.charAt(pos++);
+                if (pos >= n) throw error("Unexpected end-of-input in a string value");
+                int e = b[pos++];
                 switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
+                    case '"', '\\', '/' -> sb.append((char) e);
                     case 'b' -> sb.append('\b');
                     case 'f' -> sb.append('\f');
                     case 'n' -> sb.append('\n');
@@ -204,92 +225,130 @@ public final class JsonTree {
                     case 'u' -> sb.append(hex4());
                     default -> {
                         pos--;
-                        throw error("Unrecognized character escape " + describe(e));
+                        throw error("Unrecognized character escape " + describe(charAt(pos)));
                     }
                 }
                 runStart = pos;
             }
         }
 
+        /**
+         * The text of bytes {@code runStart..pos} (no quote, backslash or control character among them); a run
+         * with multi-byte characters also moves the column's {@link #lineExtra} on. A malformed sequence reads
+         * as U+FFFD, as it did when the whole document was decoded at once: the run's ends are ASCII bytes,
+         * which no UTF-8 sequence contains, so the decoder splits the bytes the same way.
+         */
+        private String run(int runStart, boolean wide) {
+            if (!wide) return new String(b, runStart, pos - runStart, StandardCharsets.ISO_8859_1);
+            String s = new String(b, runStart, pos - runStart, StandardCharsets.UTF_8);
+            lineExtra += pos - runStart - s.length();
+            return s;
+        }
+
         private char hex4() {
-            if (pos + 4 > text.length()) throw error("Unexpected end-of-input in a \\u escape");
             int v = 0;
+            if (pos + 4 <= n && b[pos] >= 0 && b[pos + 1] >= 0 && b[pos + 2] >= 0 && b[pos + 3] >= 0) {
+                for (int i = 0; i < 4; i++) {
+                    int d = Character.digit((char) b[pos], 16);
+                    if (d < 0) throw error("expected a hex-digit for character escape sequence");
+                    v = v * 16 + d;
+                    pos++;
+                }
+                return (char) v; // a surrogate pair is two escapes, and two chars in Java too
+            }
+            // Fewer than four bytes left, or non-ASCII among them: decode what follows, as the text reader saw it
+            // (Character.digit takes other scripts' digits too). 16 bytes hold at least four characters.
+            String s = new String(b, pos, Math.min(n - pos, 16), StandardCharsets.UTF_8);
+            if (s.length() < 4) throw error("Unexpected end-of-input in a \\u escape");
             for (int i = 0; i < 4; i++) {
-                int d = Character.digit(text.charAt(pos), 16);
+                char ch = s.charAt(i);
+                int d = Character.digit(ch, 16);
                 if (d < 0) throw error("expected a hex-digit for character escape sequence");
                 v = v * 16 + d;
-                pos++;
+                int len = ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3; // a digit is never a surrogate
+                pos += len;
+                lineExtra += len - 1;
             }
-            return (char) v; // a surrogate pair is two escapes, and two chars in Java too
+            return (char) v;
         }
 
         /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, kept as written. */
         private Num number(int l, int c) {
             int start = pos;
             boolean integral = true;
-            if (text.charAt(pos) == '-') pos++;
-            if (pos < text.length() && text.charAt(pos) == '0') {
+            if (b[pos] == '-') pos++;
+            if (pos < n && b[pos] == '0') {
                 pos++;
-                if (pos < text.length() && isDigit(text.charAt(pos))) {
+                if (pos < n && isDigit(b[pos])) {
                     throw error("Invalid numeric value: Leading zeroes not allowed");
                 }
             } else {
                 digits("Invalid numeric value: expected a digit");
             }
-            if (pos < text.length() && text.charAt(pos) == '.') {
+            if (pos < n && b[pos] == '.') {
                 integral = false;
                 pos++;
                 digits("Invalid numeric value: expected a digit after the decimal point");
             }
-            if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            if (pos < n && (b[pos] == 'e' || b[pos] == 'E')) {
                 integral = false;
                 pos++;
-                if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) pos++;
+                if (pos < n && (b[pos] == '+' || b[pos] == '-')) pos++;
                 digits("Invalid numeric value: expected a digit in the exponent");
             }
-            if (pos < text.length() && Character.isLetter(text.charAt(pos))) {
+            if (pos < n && Character.isLetter(charAt(pos))) {
                 throw error("Unrecognized token '" + token(start) + "': was expecting a number");
             }
-            return new Num(text.substring(start, pos), integral, l, c);
+            return new Num(new String(b, start, pos - start, StandardCharsets.ISO_8859_1), integral, l, c);
         }
 
         private void digits(String missing) {
             int start = pos;
-            while (pos < text.length() && isDigit(text.charAt(pos))) pos++;
+            while (pos < n && isDigit(b[pos])) pos++;
             if (pos == start) {
-                if (pos >= text.length()) throw error("Unexpected end-of-input in a number");
+                if (pos >= n) throw error("Unexpected end-of-input in a number");
                 throw error(missing);
             }
         }
 
-        private static boolean isDigit(char ch) {
+        private static boolean isDigit(int ch) {
             return ch >= '0' && ch <= '9';
         }
 
         private void literal(String word) {
             int start = pos;
-            if (text.startsWith(word, pos)) {
-                pos += word.length();
-                if (pos >= text.length() || !Character.isLetterOrDigit(text.charAt(pos))) return;
+            int len = word.length();
+            if (pos + len <= n) {
+                int i = 0;
+                while (i < len && b[pos + i] == word.charAt(i)) i++;
+                if (i == len) {
+                    pos += len;
+                    if (pos >= n || !Character.isLetterOrDigit(charAt(pos))) return;
+                }
             }
             pos = start;
             throw error("Unrecognized token '" + token(start)
                     + "': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
         }
 
-        /** The word starting at {@code start}, for messages: its first character and the letters or digits after it. */
+        /**
+         * The word starting at {@code start}, for messages: its first character and the letters or digits after
+         * it, 32 characters at most (132 bytes hold at least 33).
+         */
         private String token(int start) {
-            int end = Math.min(start + 1, text.length());
-            while (end < text.length() && end - start < 32 && Character.isLetterOrDigit(text.charAt(end))) end++;
-            return text.substring(start, end);
+            String s = new String(b, start, Math.min(n - start, 132), StandardCharsets.UTF_8);
+            int end = Math.min(1, s.length());
+            while (end < s.length() && end < 32 && Character.isLetterOrDigit(s.charAt(end))) end++;
+            return s.substring(0, end);
         }
 
         private void skipSpace() {
-            while (pos < text.length()) {
-                char ch = text.charAt(pos);
+            while (pos < n) {
+                int ch = b[pos];
                 if (ch == '\n') {
                     line++;
                     lineStart = pos + 1;
+                    lineExtra = 0;
                 } else if (ch != ' ' && ch != '\t' && ch != '\r') {
                     return;
                 }
@@ -297,17 +356,25 @@ public final class JsonTree {
             }
         }
 
-        private char peekOrEnd(String expected) {
-            if (pos >= text.length()) throw error("Unexpected end-of-input: " + expected);
-            return text.charAt(pos);
+        private int peekOrEnd(String expected) {
+            if (pos >= n) throw error("Unexpected end-of-input: " + expected);
+            return b[pos];
+        }
+
+        /** The character at byte {@code at}: the first UTF-16 unit of its UTF-8 sequence (U+FFFD if malformed). */
+        private char charAt(int at) {
+            int ch = b[at];
+            if (ch >= 0) return (char) ch;
+            return new String(b, at, Math.min(n - at, 4), StandardCharsets.UTF_8).charAt(0);
         }
 
         private int col() {
-            return pos - lineStart + 1;
+            return pos - lineStart - lineExtra + 1;
         }
 
-        private SpecException unexpected(char ch, String expected) {
-            return error("Unexpected character (" + describe(ch) + "): " + expected);
+        /** The character at {@code pos} is not what the grammar allows there. */
+        private SpecException unexpected(String expected) {
+            return error("Unexpected character (" + describe(charAt(pos)) + "): " + expected);
         }
 
         private static String describe(char ch) {

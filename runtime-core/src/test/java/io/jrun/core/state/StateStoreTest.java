@@ -103,4 +103,26 @@ class StateStoreTest {
         JrunException e = assertThrows(JrunException.class, () -> s.load("c1"));
         assertTrue(e.getMessage().contains("state.json: corrupt state file"), e.getMessage());
     }
+
+    @Test
+    void permissionsParseAsPosixFilePermissionsDoes() {
+        for (int mode = 0; mode < 512; mode++) {
+            StringBuilder rwx = new StringBuilder();
+            for (int bit = 8; bit >= 0; bit--) rwx.append((mode >> bit & 1) == 0 ? '-' : "rwx".charAt((8 - bit) % 3));
+            String s = rwx.toString();
+            assertEquals(PosixFilePermissions.fromString(s), StateStore.permissions(s), s);
+        }
+        for (String bad : new String[] {"", "rwx", "rwxrwxrwxr", "wrxrwxrwx", "rwxrwxrw?"}) {
+            assertThrows(IllegalArgumentException.class, () -> PosixFilePermissions.fromString(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> StateStore.permissions(bad), bad);
+        }
+    }
+
+    @Test
+    void claimCreatesTheDirectoryOnce() throws Exception {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        Path d = s.claim("c1");
+        assertTrue(Files.isDirectory(d));
+        assertThrows(JrunException.class, () -> s.claim("c1"));
+    }
 }
