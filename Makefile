@@ -57,8 +57,9 @@ install: build
 
 # The AOT caches: training runs over real commands on busybox bundles, recorded with -XX:AOTCacheOutput:
 # jrun.aot over every command (create/start/state/kill/delete/run, and ps/exec/update/events/pause/resume on a
-# running container), jrun-launch.aot over create, run and exec, jrun-short.aot over the calls on an existing
-# container (the launcher picks one by subcommand).
+# running container), jrun-launch.aot over create, run and exec, jrun-control.aot over ps, events, pause,
+# resume and update, jrun-short.aot over state, start, kill, delete and list (the launcher picks one by
+# subcommand).
 # Must be rebuilt whenever the classpath changes (every install does).
 aot:
 	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the AOT caches ($LIBDIR/jrun.aot, jrun-launch.aot, jrun-short.aot) from training runs over real commands
+# Builds the AOT caches ($LIBDIR/jrun.aot, jrun-launch.aot, jrun-control.aot, jrun-short.aot) from training runs over real commands
 # on a busybox bundle (io.jrun.cli.Train says which calls each one covers).
 set -euo pipefail
 : "${JAVA:?}" "${LIBDIR:?}" "${BINDIR:?}"
@@ -19,7 +19,7 @@ cleanup() {
   rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true
 }
 trap cleanup EXIT
-rm -f "$LIBDIR/jrun.aot" "$LIBDIR/jrun-short.aot" "$LIBDIR/jrun-launch.aot"
+rm -f "$LIBDIR"/jrun*.aot
 JRUN="$BINDIR/jrun" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
 # bundle/: `true`; sleep/: the same rootfs running `sleep 30` for ps/exec/update/events/pause/resume, with the
 # process.json of `exec --process` and the resources.json of `update`; hooks/: `true` with poststart and
@@ -70,5 +70,8 @@ r2=$work/root2
 "$BINDIR/jrun" --root "$r2" create --bundle "$work/hooks" thooks </dev/null >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$r2" create --bundle "$work/sleep" trunning </dev/null >/dev/null 2>&1 || true
 "$BINDIR/jrun" --root "$r2" start trunning </dev/null >/dev/null 2>&1 || true
+# The control cache (Train --control) first: the short training ends with killing and deleting trunning.
+train jrun-control.aot --control "$r2" "$work/sleep"
+if [ -f "$LIBDIR/jrun-control.aot" ]; then echo "AOT cache: $LIBDIR/jrun-control.aot ($(du -h "$LIBDIR/jrun-control.aot" | cut -f1))"; fi
 train jrun-short.aot --short "$r2"
 if [ -f "$LIBDIR/jrun-short.aot" ]; then echo "AOT cache: $LIBDIR/jrun-short.aot ($(du -h "$LIBDIR/jrun-short.aot" | cut -f1))"; fi

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher (packaging/jrun.in) picks one of three AOT caches by subcommand: jrun-short.aot for the calls on
- * an existing container, jrun-launch.aot for create, run and exec, jrun.aot for the rest (docs/architecture.md
+ * The launcher (packaging/jrun.in) picks one of four AOT caches by subcommand: jrun-short.aot for state, start,
+ * kill, delete and list, jrun-launch.aot for create, run and exec, jrun-control.aot for ps, events, pause,
+ * resume and update, jrun.aot for the rest (docs/architecture.md
  * "Start-up"). Checked on the template with a
  * stand-in for java that prints the cache it was given, and on the installed files.
  */
@@ -42,6 +43,7 @@ class LauncherIT {
         if (withSmallCaches) {
             Files.writeString(lib.resolve("jrun-short.aot"), "");
             Files.writeString(lib.resolve("jrun-launch.aot"), "");
+            Files.writeString(lib.resolve("jrun-control.aot"), "");
         }
         Path java = tmp.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
@@ -58,8 +60,7 @@ class LauncherIT {
         Path l = launcher(true);
         for (String[] args : List.of(
                 new String[] {"state", "c"}, new String[] {"start", "c"}, new String[] {"kill", "c", "KILL"},
-                new String[] {"delete", "--force", "c"}, new String[] {"list"}, new String[] {"ps", "c"},
-                new String[] {"events", "--stats", "c"}, new String[] {"pause", "c"}, new String[] {"resume", "c"},
+                new String[] {"delete", "--force", "c"}, new String[] {"list"},
                 new String[] {"--version"}, new String[] {},
                 // containerd's shim and podman put global options first, with values
                 new String[] {"--root", "/run/x", "--log", "/l.json", "--log-format", "json", "delete", "c"},
@@ -81,11 +82,21 @@ class LauncherIT {
     }
 
     @Test
+    void operatorsCallsOnARunningContainerGetTheControlCache() throws Exception {
+        Path l = launcher(true);
+        for (String[] args : List.of(
+                new String[] {"ps", "c"}, new String[] {"events", "--stats", "c"}, new String[] {"pause", "c"},
+                new String[] {"resume", "c"}, new String[] {"update", "-r", "-", "c"},
+                new String[] {"--root", "/r", "--log", "/l", "update", "c"})) {
+            assertEquals("jrun-control.aot", cacheFor(l, args), String.join(" ", args));
+        }
+    }
+
+    @Test
     void everythingElseGetsTheFullCache() throws Exception {
         Path l = launcher(true);
         for (String[] args : List.of(
-                new String[] {"update", "c"}, new String[] {"spec"}, new String[] {"features"},
-                new String[] {"--root", "/r", "--log", "/l", "update", "c"}, new String[] {"--help"},
+                new String[] {"spec"}, new String[] {"features"}, new String[] {"--help"},
                 new String[] {"no-such-command"})) {
             assertEquals("jrun.aot", cacheFor(l, args), String.join(" ", args));
         }
@@ -95,6 +106,7 @@ class LauncherIT {
     void missingSmallCachesFallBackToTheFullOne() throws Exception {
         assertEquals("jrun.aot", cacheFor(launcher(false), "state", "c"));
         assertEquals("jrun.aot", cacheFor(launcher(false), "create", "c"));
+        assertEquals("jrun.aot", cacheFor(launcher(false), "pause", "c"));
     }
 
     @Test
@@ -104,6 +116,7 @@ class LauncherIT {
         assertTrue(Files.isRegularFile(lib.resolve("jrun.aot")), lib + "/jrun.aot");
         assertTrue(Files.isRegularFile(lib.resolve("jrun-short.aot")), lib + "/jrun-short.aot");
         assertTrue(Files.isRegularFile(lib.resolve("jrun-launch.aot")), lib + "/jrun-launch.aot");
+        assertTrue(Files.isRegularFile(lib.resolve("jrun-control.aot")), lib + "/jrun-control.aot");
         assertTrue(Files.isExecutable(lib.resolve("runtime/bin/java")), lib + "/runtime/bin/java");
     }
 }

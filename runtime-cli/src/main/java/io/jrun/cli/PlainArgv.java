@@ -9,8 +9,8 @@ import java.util.List;
  * picocli also keeps its ~160 classes out of the short AOT cache.
  *
  * <p>It accepts only argvs whose meaning cannot differ from picocli's: exact option names, each given at most
- * once (MULTI options any number of times); values that do not start with '-', either as the next argument
- * or as {@code --long-name=value}; at most as many positionals as the command declares. For anything else
+ * once (MULTI options any number of times); values that do not start with '-' ("-" itself is one), either as
+ * the next argument or as {@code --long-name=value}; at most as many positionals as the command declares. For anything else
  * (--help, an unknown or repeated option, "--", clustered short flags, a value that is not a number)
  * it returns null, and picocli parses the argv: usage and every parse error stay picocli's. PlainArgvTest
  * checks that the two parsers agree on every argv recorded from containerd, docker and podman.
@@ -71,7 +71,8 @@ final class PlainArgv {
             if (++i == args.length) return -1;
             value = args[i];
         }
-        if (value.isEmpty() || value.startsWith("-")) return -1;
+        // "-" alone is a value (update -r -: stdin); anything else with a leading '-' may be an option to picocli
+        if (value.isEmpty() || (value.startsWith("-") && !value.equals("-"))) return -1;
         if (o.kind == Params.Kind.INT && !smallNumber(value)) return -1;
         into.add(o, value);
         return i;

@@ -18,13 +18,16 @@ import java.nio.file.Path;
  * pause, resume) run on it, and it is deleted whatever happens. Output is discarded; a failing step does not stop
  * the training.
  *
- * <p>Every class in a cache is loaded at start-up, so the launcher also has two smaller caches, each without the
+ * <p>Every class in a cache is loaded at start-up, so the launcher also has three smaller caches, each without the
  * classes its calls never use (docs/performance.md):
  * <ul>
  *   <li>{@code Train --launch BUNDLE ROOT SLEEPER} trains jrun-launch.aot, for the calls that start a process:
  *       create, run and exec (create ~10 ms sooner than with the full cache);
+ *   <li>{@code Train --control ROOT SLEEPER} trains jrun-control.aot, for the operators' calls on a running
+ *       container (ps, events, pause, resume, update), on {@code trunning} (below);
  *   <li>{@code Train --short ROOT} trains jrun-short.aot, for the calls that act on an existing container
- *       (state, start, kill, delete, list, ps, events, pause, resume; --version). train-aot.sh creates its
+ *       (state, start, kill, delete, list; --version): the calls a shim makes for every container.
+ *       train-aot.sh creates its
  *       containers beforehand with the installed jrun: {@code tcreated} (runs true), {@code thooks} (the same
  *       with poststart and poststop hooks, as docker's containers have) and {@code trunning} (runs sleep,
  *       started).
@@ -37,6 +40,10 @@ public final class Train {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
         if (a[0].equals("--short")) {
             existing(a[1], sink);
+            return;
+        }
+        if (a[0].equals("--control")) {
+            control(a[1], a[2], "trunning", sink);
             return;
         }
         if (a[0].equals("--launch")) {
@@ -97,11 +104,8 @@ public final class Train {
             {"--root", root, "--log", root + "/log.json", "--log-format", "json", "delete", "nope"},
             {"--root", root, "state", "tcreated"}, {"--root", root, "start", "tcreated"},
             {"--root", root, "start", "thooks"},
-            // not ps's table (it runs ps(1): ProcessBuilder and its logger, ~70 classes) nor --help (picocli's
-            // text layout): rare in scripts and clients, they load those classes from the jars instead
-            {"--root", root, "ps", "--format", "json", "trunning"},
-            {"--root", root, "events", "--stats", "trunning"},
-            {"--root", root, "pause", "trunning"}, {"--root", root, "resume", "trunning"},
+            // not ps, events, pause or resume (the control cache's): their ~40 classes made every call of this
+            // cache ~1 ms slower (docs/performance.md)
             // a signal it survives, then delete --force of a running container (podman rm -f, docker rm -f)
             {"--root", root, "kill", "trunning", "CONT"}, {"--root", root, "delete", "--force", "trunning"},
         });
@@ -120,31 +124,42 @@ public final class Train {
     private static void running(String sleeper, String root, PrintStream sink) {
         String id = "train3";
         try {
-            String[][] steps = {
+            steps(sink, new String[][] {
                 {"--root", root, "create", "--bundle", sleeper, "--pid-file", root + "/pid3", id},
                 {"--root", root, "start", id},
-                {"--root", root, "ps", id}, {"--root", root, "ps", "--format", "json", id},
-                {"--root", root, "update", "--memory", "64m", "--pids-limit", "100", id},
-                {"--root", root, "update", "--resources", sleeper + "/resources.json", id},
-                {"--root", root, "events", "--stats", id},
-                {"--root", root, "pause", id}, {"--root", root, "resume", id},
-            };
-            steps(sink, steps);
+            });
+            control(root, sleeper, id, sink);
+            steps(sink, new String[][] {{"--root", root, "ps", id}});
             steps(sink, execs(root, sleeper, id));
-            // docker pipes the resources on stdin: System.in as the JVM makes it (buffered, over a file)
-            InputStream stdin = System.in;
-            try (InputStream in = new BufferedInputStream(new FileInputStream(sleeper + "/resources.json"))) {
-                System.setIn(in);
-                steps(sink, new String[][] {{"--root", root, "update", "-r", "-", id}});
-            } catch (IOException e) {
-                // training only
-            } finally {
-                System.setIn(stdin);
-            }
         } finally {
             reap(root + "/exec-d.pid");
             reap(root + "/exec.pid");
             steps(sink, new String[][] {{"--root", root, "delete", "--force", id}});
+        }
+    }
+
+    /**
+     * The control cache's calls, on the running container {@code id}: ps --format json (as containerd's shim
+     * calls it; not the table, which runs ps(1) through ProcessBuilder, ~140 classes for a human at a terminal),
+     * update (the three ways clients pass resources), events --stats, pause and resume.
+     */
+    private static void control(String root, String sleeper, String id, PrintStream sink) {
+        steps(sink, new String[][] {
+            {"--root", root, "ps", "--format", "json", id},
+            {"--root", root, "update", "--memory", "64m", "--pids-limit", "100", id},
+            {"--root", root, "update", "--resources", sleeper + "/resources.json", id},
+            {"--root", root, "events", "--stats", id},
+            {"--root", root, "pause", id}, {"--root", root, "resume", id},
+        });
+        // docker pipes the resources on stdin: System.in as the JVM makes it (buffered, over a file)
+        InputStream stdin = System.in;
+        try (InputStream in = new BufferedInputStream(new FileInputStream(sleeper + "/resources.json"))) {
+            System.setIn(in);
+            steps(sink, new String[][] {{"--root", root, "update", "-r", "-", id}});
+        } catch (IOException e) {
+            // training only
+        } finally {
+            System.setIn(stdin);
         }
     }
 

@@ -44,7 +44,7 @@ class PlainArgvTest {
     }
 
     private static final Set<String> LIFECYCLE = Set.of("create", "start", "state", "kill", "delete", "exec", "pause",
-            "resume", "ps");
+            "resume", "ps", "update");
 
     @Test
     void everyRecordedClientCallTakesThePlainPathAndMeansWhatItMeansToPicocli() throws IOException {
@@ -75,7 +75,7 @@ class PlainArgvTest {
             {"exec", "--process", "/p.json", "--detach", "--pid-file", "/e.pid", "--console-socket", "/s", "c1"},
             {"ps", "c1", "-ef"}, {"ps", "--format", "json", "c1"},
             {"list", "-q"}, {"list", "--format", "json"},
-            {"update", "--memory", "64m", "--pids-limit", "10", "c1"}, {"update", "--resources=/r.json", "c1"},
+            {"update", "--memory", "64m", "--pids-limit", "10", "c1"}, {"update", "--resources=/r.json", "c1"}, {"update", "-r", "-", "c1"},
             {"events", "--stats", "--interval", "1s", "c1"},
             {"spec", "--rootless", "-b", "/b"}, {"features"},
             {"state"}, {"start", ""}, {"--version"}, {"-v"}, {"--version", "state", "c1"},
@@ -97,7 +97,7 @@ class PlainArgvTest {
             {"state", "c1", "c2"}, {"kill", "c1", "9", "x"}, {"kill", "c1", "-9"}, {"delete", "--", "c1"},
             {"delete", "-fq", "c1"}, {"create", "--bundle", "--pid-file", "/p", "c1"},
             {"create", "--preserve-fds", "x", "c1"}, {"create", "--preserve-fds", "-1", "c1"},
-            {"create", "--preserve-fds", "99999999999", "c1"}, {"create", "--bundle"}, {"update", "-r", "-", "c1"},
+            {"create", "--preserve-fds", "99999999999", "c1"}, {"create", "--bundle"}, {"update", "-r", "-x", "c1"},
             {"checkpoint", "c1"}, {"state", "-", "c1"},
         };
         for (String[] argv : argvs) {
