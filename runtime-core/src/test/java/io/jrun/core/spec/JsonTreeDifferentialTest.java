@@ -28,21 +28,22 @@ class JsonTreeDifferentialTest {
             "\uff11", "\uff21", "\uff41", "中", "\ud83d\ude00", "\\n", "\\\"", "\\\\", "\\/", "\\u00e9", "\\uD83D\\uDE00",
             "\\u\u0661\u0662\u0663\u0664", "\\u\uff10\uff10\uff41\uff11", "\\u12", "\\x", "\t", "\u007f"};
 
+    private interface Parser {
+        JsonTree.Node parse(byte[] doc, String file);
+    }
+
+    /** The tree a parser makes of doc, or its error message. */
+    private static String outcome(Parser p, byte[] doc) {
+        try {
+            return "ok " + p.parse(doc, "f.json");
+        } catch (SpecException e) {
+            return "error " + e.getMessage();
+        }
+    }
+
     private static void same(byte[] doc) {
-        String want;
-        try {
-            JsonTree.Node n = JsonTreeReference.parse(doc, "f.json");
-            want = "ok " + n;
-        } catch (SpecException e) {
-            want = "error " + e.getMessage();
-        }
-        String got;
-        try {
-            JsonTree.Node n = JsonTree.parse(doc, "f.json");
-            got = "ok " + n;
-        } catch (SpecException e) {
-            got = "error " + e.getMessage();
-        }
+        String want = outcome(JsonTreeReference::parse, doc);
+        String got = outcome(JsonTree::parse, doc);
         if (!want.equals(got)) {
             fail("input " + Arrays.toString(doc) + "\n" + new String(doc, StandardCharsets.UTF_8)
                     + "\nwant: " + want + "\ngot:  " + got);
