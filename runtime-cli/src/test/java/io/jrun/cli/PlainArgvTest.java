@@ -74,6 +74,7 @@ class PlainArgvTest {
                 "--cwd", "/w", "c1", "sh", "-c", "echo -e x", "--help"},
             {"exec", "--process", "/p.json", "--detach", "--pid-file", "/e.pid", "--console-socket", "/s", "c1"},
             {"ps", "c1", "-ef"}, {"ps", "--format", "json", "c1"},
+            {"exec", "c1", "--", "ls"}, {"exec", "c1", "sh", "--", "x"}, {"ps", "c1", "--", "-ef"},
             {"list", "-q"}, {"list", "--format", "json"},
             {"update", "--memory", "64m", "--pids-limit", "10", "c1"}, {"update", "--resources=/r.json", "c1"}, {"update", "-r", "-", "c1"},
             {"events", "--stats", "--interval", "1s", "c1"},
