@@ -41,8 +41,6 @@ public final class ExecEngine {
 
     private final ContainerEngine engine;
     private Syscalls sys;
-    /** Started by {@link #exec}, stopped once the helper is in the cgroup (see CgroupWarmup). */
-    private CgroupWarmup warmup = CgroupWarmup.NONE;
 
     public ExecEngine(ContainerEngine engine) {
         this.engine = engine;
@@ -56,7 +54,7 @@ public final class ExecEngine {
     /** Runs the exec; returns 0 when detached, else the process's exit status (128+signal when killed). */
     public int exec(ExecRequest r) {
         // the grace period of the helper's cgroup join runs while the state, config and plan are read and built
-        warmup = CgroupWarmup.start();
+        CgroupWarmup warmup = CgroupWarmup.start();
         ContainerEngine.View v = engine.view(r.id());
         ContainerState st = v.state();
         switch (v.status()) {
@@ -102,7 +100,7 @@ public final class ExecEngine {
         try {
             int pid;
             try {
-                pid = launch(st, config, p, consoleSocket, r.preserveFds(), -1);
+                pid = launch(st, config, p, consoleSocket, r.preserveFds(), -1, warmup);
             } catch (JrunException e) {
                 // the init may have died while we joined it (a dying pid namespace refuses fork with ENOMEM)
                 if (engine.status(st) == Status.STOPPED) throw new JrunException("cannot exec in a stopped container");
@@ -137,10 +135,11 @@ public final class ExecEngine {
 
     /**
      * Spawns the helper in exec mode, puts it into the container's cgroup before it gets the plan, and
-     * returns the host pid of the process once its execve succeeded.
+     * returns the host pid of the process once its execve succeeded. {@code warmup} is stopped once the helper
+     * is in the cgroup (see CgroupWarmup).
      */
     private int launch(ContainerState st, Spec config, Spec.Process p, String consoleSocket, int preserveFds,
-                       int stdinFd) {
+                       int stdinFd, CgroupWarmup warmup) {
         CgroupManager cg = st.cgroupPaths().isEmpty() ? null : Cgroups.load(st.cgroupPaths());
         // The container's linux.seccomp filter applies to exec'd processes too, as runc does: a process
         // entering the container must not escape the filter its init has (the cache makes this cheap).
@@ -198,7 +197,7 @@ public final class ExecEngine {
             try {
                 int pid;
                 try {
-                    pid = launch(st, null, withExecPath(p, hk.path()), null, 0, pipe[0]);
+                    pid = launch(st, null, withExecPath(p, hk.path()), null, 0, pipe[0], CgroupWarmup.NONE);
                 } finally {
                     sys().close(pipe[0]);
                 }
