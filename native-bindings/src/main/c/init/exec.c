@@ -119,20 +119,26 @@ void jr_wait_fifo(void)
 	jr_set_stage(JR_ST_FIFO);
 	char name[16];
 	snprintf(name, sizeof name, "%d", jr.fifo_fd);
-	/* Reopen the O_PATH fd taken on the host for writing. Through the host /proc/<pid>/fd dir we
-	 * opened before pivot_root, so neither the container's /proc (or its absence) nor its mount
-	 * tree has a say. Blocks until `jrun start` opens the fifo for reading. */
+	/* Reopen the O_PATH fd taken on the host for writing, through our private procfs (ns.c), so neither
+	 * the container's /proc (or its absence) nor its mount tree has a say. Blocks until `jrun start`
+	 * opens the fifo for reading. */
 	int fd;
 	do
 		fd = openat(jr.procfd_dir, name, O_WRONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		JR_DIE(JR_ST_FIFO, "open", "exec fifo");
-	if (write(fd, "0", 1) != 1)
-		JR_DIE(JR_ST_FIFO, "write", "exec fifo");
-	close(fd);
+	/* nothing of the set-up may be reachable once the container runs: the procfs instance goes now */
+	close(jr.procfd_dir);
+	jr.procfd_dir = -1;
 	close(jr.fifo_fd);
 	jr.fifo_fd = -1;
+	if (write(fd, "0", 1) != 1)
+		JR_DIE(JR_ST_FIFO, "write", "exec fifo");
+	/* Kept open (CLOEXEC) until execve: `start` reads to EOF, so it returns, and runs the poststart
+	 * hooks, only once the user's program has replaced us (runtime-spec config.md, poststart: "after
+	 * the user-specified process is executed"), or once we died trying. */
+	jr.fifo_w = fd;
 }
 
 void jr_exec(const char *path)

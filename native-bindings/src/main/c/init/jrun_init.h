@@ -13,7 +13,9 @@ struct jr_ctx {
 	int fifo_fd;       /* O_PATH fd of the exec fifo */
 	int console_sock;  /* connected console socket */
 	int listener_sock; /* connected seccomp notify listener socket */
-	int procfd_dir;    /* O_PATH fd of the host's /proc/<self>/fd, opened in the init after fork */
+	int procfd_dir;    /* O_PATH fd of our /proc/<pid>/fd in a private procfs (ns.c), opened after fork */
+	int procfd_is_host; /* procfd_dir is the host's /proc/self/fd (fallback): closed at pivot_root */
+	int fifo_w;        /* the exec fifo opened for writing: held until execve closes it (CLOEXEC) */
 	int last_cap;      /* /proc/sys/kernel/cap_last_cap, read early */
 	int stage;
 };
@@ -32,6 +34,7 @@ void jr_join_namespaces(void);
 void jr_new_namespaces(int defer_cgroup);
 pid_t jr_fork_and_report(void);         /* returns only in the child; the parent exits */
 void jr_unshare_cgroup_late(void);
+void jr_drop_host_procfd(void);         /* after pivot_root: no host /proc/self/fd kept */
 
 /* mount.c */
 /* Lexically cleans path (like filepath.Clean, rooted): result has no leading '/', no '.', no '..'.
@@ -56,6 +59,8 @@ void jr_sysctls(void);
 void jr_hostname(void);
 void jr_setup_cwd(int after_user);
 void jr_rlimits(void);
+void jr_rlimit_nofile_late(void);      /* right before execve: a soft RLIMIT_NOFILE below the set-up's need */
+const char *jr_rlimit_name(uint32_t resource);
 void jr_oom_score_adj(void);
 void jr_process_attrs(void);            /* oom, personality, scheduler, ioprio */
 void jr_keyring(void);

@@ -16,7 +16,7 @@
 
 #include "jrun_init.h"
 
-struct jr_ctx jr = { .ctl_fd = -1, .root_fd = -1, .fifo_fd = -1, .console_sock = -1, .listener_sock = -1,
+struct jr_ctx jr = { .ctl_fd = -1, .root_fd = -1, .fifo_fd = -1, .fifo_w = -1, .console_sock = -1, .listener_sock = -1,
 		     .procfd_dir = -1, .last_cap = 40, .stage = JR_ST_PLAN };
 
 /* "jrun-init:" is 10 chars and the kernel's comm holds 15, so stage names have at most 5. */
@@ -130,6 +130,20 @@ static void read_plan(void)
 	/* buf stays allocated: every string in the plan points into it */
 }
 
+/* Everything after READY must be unable to fail for a reason `create` could have reported: the exec fifo
+ * needs a procfs to reopen it and a free fd below RLIMIT_NOFILE (process.rlimits was applied already). */
+static void jr_check_fifo_reopen(void)
+{
+	if (jr.plan.mode != JR_MODE_CREATE || jr.fifo_fd < 0)
+		return;
+	if (jr.procfd_dir < 0)
+		jr_fail(JR_ST_FIFO, ENOENT, "open", "exec fifo: no procfs to reopen it in (mount proc at /proc)");
+	int probe = fcntl(jr.fifo_fd, F_DUPFD_CLOEXEC, 0);
+	if (probe < 0)
+		JR_DIE(JR_ST_RLIMITS, "", "process.rlimits: RLIMIT_NOFILE leaves no file descriptor for the exec fifo");
+	close(probe);
+}
+
 static void finish_and_exec(void)
 {
 	struct jr_plan *p = &jr.plan;
@@ -148,6 +162,7 @@ static void finish_and_exec(void)
 	jr_process_label();
 	jr_check_exec(path, sizeof path);
 
+	jr_check_fifo_reopen();
 	jr_set_stage(JR_ST_EXEC);
 	int r = jr_send_msg(jr.ctl_fd, JR_MSG_READY, NULL, 0);
 	if (r < 0)
@@ -160,10 +175,11 @@ static void finish_and_exec(void)
 	}
 	/* exec mode keeps the CLOEXEC control socket through execve: an ERROR after READY means execve
 	 * failed, EOF means it succeeded. */
-	jr_close_fds_for_exec(jr.ctl_fd, jr.listener_sock);
+	jr_close_fds_for_exec(p->mode == JR_MODE_CREATE ? jr.fifo_w : jr.ctl_fd, jr.listener_sock);
 	/* With no_new_privs, load the filter as late as possible, so it need not allow our own set-up. */
 	if (p->has_seccomp && p->no_new_privs)
 		jr_seccomp();
+	jr_rlimit_nofile_late();
 	jr_exec(path);
 }
 
@@ -204,6 +220,7 @@ int main(int argc, char **argv)
 		jr_prepare_rootfs();
 		jr_setup_console();
 		jr_pivot_root();
+		jr_drop_host_procfd();
 		jr_sysctls();
 		jr_hostname();
 		/* create a missing cwd while the root is still writable (root.readonly comes next) */

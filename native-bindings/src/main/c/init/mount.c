@@ -765,11 +765,43 @@ void jr_prepare_rootfs(void)
 		do_symlink(&p->symlinks[i]);
 }
 
+/* The mount point for the pty at /dev/console, made fresh: whatever the image put at dev/console is not
+ * followed. A symlink there (resolved in the root, but anywhere in it) would put the pty over its target,
+ * e.g. a file the container's programs trust; runc also replaces it rather than following it. */
+static int fresh_console_mount_point(void)
+{
+	char name[NAME_MAX + 1];
+	int dev = jr_open_parent_in_root(jr.root_fd, "dev/console", name, sizeof name);
+	if (dev < 0)
+		jr_fail(JR_ST_CONSOLE, -dev, "openat2", "/dev");
+	struct stat st;
+	if (fstatat(dev, "console", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISDIR(st.st_mode))
+			jr_fail(JR_ST_CONSOLE, EISDIR, "mount", "/dev/console is a directory in the rootfs");
+		if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && unlinkat(dev, "console", 0) < 0)
+			JR_DIE(JR_ST_CONSOLE, "unlink", "/dev/console (not a file or device in the rootfs)");
+	}
+	int c = openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (c >= 0)
+		close(c);
+	else if (errno != EEXIST)
+		JR_DIE(JR_ST_CONSOLE, "open", "/dev/console");
+	/* O_NOFOLLOW on O_PATH gives the link itself if one was swapped in since: checked below */
+	int fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		JR_DIE(JR_ST_CONSOLE, "open", "/dev/console");
+	close(dev);
+	if (fstat(fd, &st) < 0)
+		JR_DIE(JR_ST_CONSOLE, "fstat", "/dev/console");
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		jr_fail(JR_ST_CONSOLE, EINVAL, "mount", "/dev/console changed while being made a mount point");
+	return fd;
+}
+
 void jr_bind_console(int slave_fd)
 {
 	char sp[FDPATH_LEN], tp[FDPATH_LEN];
-	/* an empty regular file is the mount point when the rootfs has no /dev/console */
-	int fd = open_in_root_or_die(JR_ST_CONSOLE, "dev/console", 1, JR_MKDIR_FILE);
+	int fd = fresh_console_mount_point();
 	/* bind the fd we hold, not a /dev/pts/N path the container could have swapped (CVE-2025-52565) */
 	if (mount(fdpath(sp, slave_fd), fdpath(tp, fd), NULL, MS_BIND, NULL) < 0)
 		JR_DIE(JR_ST_CONSOLE, "mount", "bind pty slave on /dev/console");
@@ -827,21 +859,62 @@ void jr_pivot_root(void)
 		JR_DIE(JR_ST_ROOTFS, "open", "/");
 }
 
-/* After pivot_root, /proc/self/fd is the container's procfs; if the container mounted none, fall
- * back to the plain path (we are chrooted into the container and nothing runs there yet). */
-static const char *target_of(char *buf, int fd, const char *path, int have_proc)
+/* Masking and read-only paths happen after pivot_root, where a "/proc/self/fd/N" path would be resolved
+ * by whatever the container has at /proc: a bind of a directory of symlinks there would send the mounts
+ * anywhere in the root (CVE-2019-16884 class). So no path is used at all: each mount is a detached one
+ * (fsmount, open_tree) moved onto the fd that was resolved in the root (move_mount, both ends by fd). */
+static void move_onto(int tree, int dst, const char *what, const char *path)
 {
-	return have_proc ? fdpath(buf, fd) : path;
+	if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		JR_DIE(JR_ST_MASK, "move_mount", "%s over %s", what, path);
+	close(tree);
 }
 
-void jr_mask_and_readonly_paths(void)
+/* runtime-spec config-linux.md "Masked Paths": a directory gets an empty read-only tmpfs */
+static void mask_dir(int dst, const char *path)
+{
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		JR_DIE(JR_ST_MASK, "fsopen", "tmpfs for %s", path);
+	const char *label = jr.plan.mount_label;
+	if (label && *label && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "context", label, 0) < 0)
+		JR_DIE(JR_ST_MASK, "fsconfig", "context=%s for %s", label, path);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		JR_DIE(JR_ST_MASK, "fsconfig", "create tmpfs for %s", path);
+	int tree = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	if (tree < 0)
+		JR_DIE(JR_ST_MASK, "fsmount", "tmpfs for %s", path);
+	close(fs);
+	move_onto(tree, dst, "tmpfs", path);
+}
+
+/* CVE-2025-31133: the container's /dev/null could be a symlink or another file; bind only a verified
+ * 1:3 character device. Returns an O_PATH fd of it. */
+static int open_dev_null(void)
+{
+	int fd = jr_open_in_root(jr.root_fd, "/dev/null", 0, -1);
+	if (fd < 0)
+		jr_fail(JR_ST_MASK, -fd, "openat2", "/dev/null");
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		JR_DIE(JR_ST_MASK, "fstat", "/dev/null");
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+		jr_fail(JR_ST_MASK, EPERM, "fstat", "/dev/null is not the 1:3 character device");
+	return fd;
+}
+
+static int clone_tree(int fd, int recursive, const char *path)
+{
+	int tree = (int)syscall(SYS_open_tree, fd, "",
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		JR_DIE(JR_ST_MASK, "open_tree", "%s", path);
+	return tree;
+}
+
+static void mask_paths(void)
 {
 	struct jr_plan *p = &jr.plan;
-	if (!p->n_masked && !p->n_readonly)
-		return;
-	jr_set_stage(JR_ST_MASK);
-	char tp[FDPATH_LEN], sp[FDPATH_LEN];
-	int have_proc = access("/proc/self/fd", F_OK) == 0;
 	int null_fd = -1;
 	for (size_t i = 0; i < p->n_masked; i++) {
 		const char *path = p->masked[i];
@@ -854,31 +927,24 @@ void jr_mask_and_readonly_paths(void)
 		if (fstat(fd, &st) < 0)
 			JR_DIE(JR_ST_MASK, "fstat", "%s", path);
 		if (S_ISDIR(st.st_mode)) {
-			const char *data = p->mount_label && *p->mount_label ? with_label("", p->mount_label) : NULL;
-			if (mount("tmpfs", target_of(tp, fd, path, have_proc), "tmpfs", MS_RDONLY, data) < 0)
-				JR_DIE(JR_ST_MASK, "mount", "tmpfs over %s", path);
-			free((char *)data);
+			mask_dir(fd, path);
 		} else {
-			if (null_fd < 0) {
-				/* CVE-2025-31133: the container's /dev/null could be a symlink or another file;
-				 * bind only a verified 1:3 character device. */
-				null_fd = jr_open_in_root(jr.root_fd, "/dev/null", 0, -1);
-				if (null_fd < 0)
-					jr_fail(JR_ST_MASK, -null_fd, "openat2", "/dev/null");
-				struct stat ns;
-				if (fstat(null_fd, &ns) < 0)
-					JR_DIE(JR_ST_MASK, "fstat", "/dev/null");
-				if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
-					jr_fail(JR_ST_MASK, EPERM, "fstat", "/dev/null is not the 1:3 character device");
-			}
-			if (mount(target_of(sp, null_fd, "/dev/null", have_proc), target_of(tp, fd, path, have_proc),
-				  NULL, MS_BIND, NULL) < 0)
-				JR_DIE(JR_ST_MASK, "mount", "bind /dev/null over %s", path);
+			if (null_fd < 0)
+				null_fd = open_dev_null();
+			move_onto(clone_tree(null_fd, 0, "/dev/null"), fd, "/dev/null", path);
 		}
 		close(fd);
 	}
 	if (null_fd >= 0)
 		close(null_fd);
+}
+
+/* A recursive clone made read-only before it is attached (mount_setattr on the detached tree), so
+ * submounts (e.g. binfmt_misc under /proc/sys) are read-only too and nothing is writable in between;
+ * only RDONLY is added, locked nosuid/nodev/noexec stay as they are. */
+static void readonly_paths(void)
+{
+	struct jr_plan *p = &jr.plan;
 	for (size_t i = 0; i < p->n_readonly; i++) {
 		const char *path = p->readonly[i];
 		int fd = jr_open_in_root(jr.root_fd, path, 0, -1);
@@ -886,24 +952,23 @@ void jr_mask_and_readonly_paths(void)
 			continue;
 		if (fd < 0)
 			jr_fail(JR_ST_MASK, -fd, "openat2", "%s", path);
-		if (mount(target_of(sp, fd, path, have_proc), target_of(tp, fd, path, have_proc), NULL,
-			  MS_BIND | MS_REC, NULL) < 0)
-			JR_DIE(JR_ST_MASK, "mount", "bind %s onto itself", path);
-		close(fd);
-		fd = jr_open_in_root(jr.root_fd, path, 0, -1);
-		if (fd < 0)
-			jr_fail(JR_ST_MASK, -fd, "openat2", "%s", path);
-		/* recursive read-only keeps submounts (e.g. binfmt_misc under /proc/sys) from staying rw;
-		 * mount_setattr only adds RDONLY, so locked nosuid/nodev/noexec are untouched */
+		int tree = clone_tree(fd, 1, path);
 		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
-		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
-			if (errno != ENOSYS)
-				JR_DIE(JR_ST_MASK, "mount_setattr", "read-only %s", path);
-			if (remount_bind(target_of(tp, fd, path, have_proc), MS_RDONLY) < 0)
-				JR_DIE(JR_ST_MASK, "mount", "remount %s read-only", path);
-		}
+		if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+			JR_DIE(JR_ST_MASK, "mount_setattr", "read-only %s", path);
+		move_onto(tree, fd, "read-only bind", path);
 		close(fd);
 	}
+}
+
+void jr_mask_and_readonly_paths(void)
+{
+	struct jr_plan *p = &jr.plan;
+	if (!p->n_masked && !p->n_readonly)
+		return;
+	jr_set_stage(JR_ST_MASK);
+	mask_paths();
+	readonly_paths();
 }
 
 void jr_root_readonly(void)

@@ -10,6 +10,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+#include <stdio.h>
 
 #include "jrun_init.h"
 
@@ -133,6 +138,8 @@ void jr_unshare_cgroup_late(void)
 		JR_DIE(JR_ST_NS, "unshare", "CLONE_NEWCGROUP");
 }
 
+static int open_private_procfd_dir(void);
+
 pid_t jr_fork_and_report(void)
 {
 	int sync[2];
@@ -173,10 +180,63 @@ pid_t jr_fork_and_report(void)
 	close(sync[0]);
 	if (n != 1 || c != 'c')
 		_exit(1); /* the intermediate failed (and reported), or Java went away */
-	/* the host /proc/<our pid>/fd, usable after pivot_root to reopen O_PATH fds (the exec fifo) even
-	 * when the container has no /proc of its own */
-	jr.procfd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (jr.procfd_dir < 0)
-		JR_DIE(JR_ST_FORK, "open", "/proc/self/fd");
+	jr.procfd_dir = open_private_procfd_dir();
 	return 0;
+}
+
+/* Our /proc/<pid>/fd in a procfs instance of our own: mounted for this process only (fsopen/fsmount,
+ * never attached to any mount tree), of the pid namespace we now live in, pids only (subset=pid). It
+ * reopens O_PATH fds (the exec fifo, /dev/ptmx) whether or not the container has a /proc, and whatever
+ * the container mounted there.
+ * CVE-2024-21626 class: the parked init holds this fd while the container is "created", and a process
+ * of its pid namespace with CAP_SYS_PTRACE can follow /proc/1/fd/N. A dir of the *host's* procfs would
+ * lead from there through /proc/<host pid>/root to the host's "/"; this instance shows only the
+ * container's own pid namespace, so walking up from it ends at processes whose roots are the container's. */
+static int open_private_procfd_dir(void)
+{
+	char name[32];
+	int fsfd = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fsfd >= 0 && syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "subset", "pid", 0) == 0 &&
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) {
+		int mnt = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
+				       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		close(fsfd);
+		if (mnt >= 0) {
+			/* getpid() is our pid in the active pid namespace, the one the instance shows */
+			snprintf(name, sizeof name, "%d/fd", (int)getpid());
+			int dir = openat(mnt, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			close(mnt);
+			if (dir >= 0)
+				return dir;
+		}
+	} else if (fsfd >= 0) {
+		close(fsfd);
+	}
+	/* No private instance (a kernel without the mount API, or procfs refused in a user namespace
+	 * because the one visible is not fully visible): the host's dir, which jr_drop_host_procfd closes
+	 * at pivot_root so the parked init never holds it. */
+	jr.procfd_is_host = 1;
+	int dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		JR_DIE(JR_ST_FORK, "open", "/proc/self/fd");
+	return dir;
+}
+
+/* After pivot_root: replace a host /proc/self/fd (the fallback above) with the container's, checked to
+ * be procfs (a bind of a directory of symlinks at /proc would redirect the fifo reopen otherwise). No
+ * usable /proc leaves -1: the exec fifo then cannot be reopened and create fails before READY. */
+void jr_drop_host_procfd(void)
+{
+	if (!jr.procfd_is_host)
+		return;
+	close(jr.procfd_dir);
+	jr.procfd_dir = -1;
+	jr.procfd_is_host = 0;
+	int dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sf;
+	if (dir >= 0 && (fstatfs(dir, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)) {
+		close(dir);
+		dir = -1;
+	}
+	jr.procfd_dir = dir;
 }

@@ -126,6 +126,25 @@ void jr_setup_cwd(int after_user)
 
 /* ---- rlimits and process attributes ---- */
 
+/* resource names as process.rlimits[].type spells them (sys/resource.h order), for error messages */
+static const char *const rlimit_names[] = {
+	"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+	"RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
+	"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+};
+
+const char *jr_rlimit_name(uint32_t resource)
+{
+	return resource < sizeof rlimit_names / sizeof *rlimit_names ? rlimit_names[resource] : "RLIMIT_?";
+}
+
+/* The set-up after READY still opens one fd (the exec fifo, exec.c): a soft RLIMIT_NOFILE below this
+ * is applied as this much until right before execve (jr_rlimit_nofile_late), so `create` cannot
+ * report success for an init that then dies on EMFILE. */
+#define JR_SETUP_NOFILE 16
+static struct rlimit nofile_late;
+static int nofile_late_set;
+
 void jr_rlimits(void)
 {
 	struct jr_plan *p = &jr.plan;
@@ -134,9 +153,23 @@ void jr_rlimits(void)
 	jr_set_stage(JR_ST_RLIMITS);
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+		if (p->rlimits[i].resource == RLIMIT_NOFILE && rl.rlim_cur < JR_SETUP_NOFILE && rl.rlim_max > rl.rlim_cur) {
+			nofile_late = rl;
+			nofile_late_set = 1;
+			rl.rlim_cur = rl.rlim_max < JR_SETUP_NOFILE ? rl.rlim_max : JR_SETUP_NOFILE;
+		}
 		if (prlimit(0, (__rlimit_resource_t)p->rlimits[i].resource, &rl, NULL) < 0)
-			JR_DIE(JR_ST_RLIMITS, "prlimit", "error setting rlimit type %u", p->rlimits[i].resource);
+			JR_DIE(JR_ST_RLIMITS, "prlimit", "process.rlimits[%zu]: %s soft %llu hard %llu", i,
+			       jr_rlimit_name(p->rlimits[i].resource), (unsigned long long)p->rlimits[i].soft,
+			       (unsigned long long)p->rlimits[i].hard);
 	}
+}
+
+/* Lowering a soft limit never needs a privilege, so this cannot fail for a reason create could not see. */
+void jr_rlimit_nofile_late(void)
+{
+	if (nofile_late_set && setrlimit(RLIMIT_NOFILE, &nofile_late) < 0)
+		JR_DIE(JR_ST_RLIMITS, "setrlimit", "RLIMIT_NOFILE soft %llu", (unsigned long long)nofile_late.rlim_cur);
 }
 
 /* glibc 2.36 has no struct sched_attr; this is SCHED_ATTR_SIZE_VER0 from sched_setattr(2) */
@@ -165,6 +198,14 @@ void jr_oom_score_adj(void)
 	close(fd);
 }
 
+/* process.scheduler.policy as the spec spells it (sched.h values), for error messages */
+static const char *sched_policy_name(uint32_t policy)
+{
+	static const char *const names[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
+					     "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE" };
+	return policy < sizeof names / sizeof *names ? names[policy] : "SCHED_?";
+}
+
 void jr_process_attrs(void)
 {
 	struct jr_plan *p = &jr.plan;
@@ -179,12 +220,16 @@ void jr_process_attrs(void)
 			.sched_period = p->sched_period,
 		};
 		if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
-			JR_DIE(JR_ST_ATTR, "sched_setattr", "policy %u", p->sched_policy);
+			JR_DIE(JR_ST_ATTR, "sched_setattr", "process.scheduler: policy %s priority %u nice %d",
+			       sched_policy_name(p->sched_policy), p->sched_priority, p->sched_nice);
 	}
 	if (p->has_ioprio) {
 		/* IOPRIO_PRIO_VALUE(class, data) = class << 13 | data; IOPRIO_WHO_PROCESS = 1 */
+		static const char *const classes[] = { "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+						       "IOPRIO_CLASS_IDLE" };
 		if (syscall(SYS_ioprio_set, 1, 0, (int)(p->ioprio_class << 13 | p->ioprio_prio)) < 0)
-			JR_DIE(JR_ST_ATTR, "ioprio_set", "class %u priority %u", p->ioprio_class, p->ioprio_prio);
+			JR_DIE(JR_ST_ATTR, "ioprio_set", "process.ioPriority: class %s priority %u",
+			       p->ioprio_class < 4 ? classes[p->ioprio_class] : "IOPRIO_CLASS_?", p->ioprio_prio);
 	}
 }
 
