@@ -65,9 +65,9 @@ void jr_oom_score_adj(void);
 void jr_process_attrs(void);            /* oom, personality, scheduler, ioprio */
 void jr_keyring(void);
 void jr_process_label(void);
-/* Writes an LSM exec label for the next execve under proc_self ("/proc/thread-self", or a test's fake
- * directory): "exec <profile>" (AppArmor) to attr/apparmor/exec where it exists, else attr/exec. 0 or -errno. */
-int jr_write_exec_label(const char *proc_self, const char *label);
+/* Writes an LSM exec label for the next execve under proc_self relative to dirfd (our procfs's <pid>, or a
+ * test's fake directory with AT_FDCWD): "exec <profile>" (AppArmor) to attr/apparmor/exec where it exists, else attr/exec. 0 or -errno. */
+int jr_write_exec_label(int dirfd, const char *proc_self, const char *label);
 const char *jr_cap_name(int cap);
 void jr_no_new_privs(void);
 void jr_seccomp(void);

@@ -246,7 +246,7 @@ void jr_keyring(void)
 		JR_DIE(JR_ST_ATTR, "keyctl", "join session keyring %s", name);
 }
 
-int jr_write_exec_label(const char *proc_self, const char *label)
+int jr_write_exec_label(int dirfd, const char *proc_self, const char *label)
 {
 	char path[PATH_MAX];
 	size_t l = strlen(label);
@@ -257,13 +257,13 @@ int jr_write_exec_label(const char *proc_self, const char *label)
 	 * attr/exec, which is SELinux's. */
 	if (strncmp(label, "exec ", 5) == 0) {
 		snprintf(path, sizeof path, "%s/attr/apparmor/exec", proc_self);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 && errno != ENOENT)
 			return -errno;
 	}
 	if (fd < 0) {
 		snprintf(path, sizeof path, "%s/attr/exec", proc_self);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 	}
@@ -280,9 +280,12 @@ void jr_process_label(void)
 		return;
 	jr_set_stage(JR_ST_ATTR);
 	/* takes effect at execve; Java sends the exact text the LSM wants (e.g. "exec <profile>") */
-	int r = jr_write_exec_label("/proc/thread-self", p->process_label);
+	/* Through our own procfs (ns.c: procfd_dir is <pid>/fd there), never the container's /proc: a label
+	 * written into whatever the container mounted there would leave the process unconfined
+	 * (CVE-2019-16884). Single-threaded, so <pid> is thread-self. */
+	int r = jr_write_exec_label(jr.procfd_dir, "..", p->process_label);
 	if (r < 0)
-		jr_fail(JR_ST_ATTR, -r, "write", "/proc/thread-self/attr/exec = %s", p->process_label);
+		jr_fail(JR_ST_ATTR, -r, "write", "attr/exec = %s", p->process_label);
 }
 
 void jr_no_new_privs(void)

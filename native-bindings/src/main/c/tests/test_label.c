@@ -45,12 +45,12 @@ int main(void)
 	mkdir(p, 0755);
 
 	/* no attr files at all: the error comes back, nothing is created */
-	CHECK(jr_write_exec_label(dir, "exec my-profile") == -ENOENT, "missing attr/exec is ENOENT");
+	CHECK(jr_write_exec_label(AT_FDCWD, dir, "exec my-profile") == -ENOENT, "missing attr/exec is ENOENT");
 	CHECK(get("attr/exec") == NULL, "no file created when attr/exec is missing");
 
 	/* old kernel (no LSM stacking): AppArmor falls back to the shared attr/exec */
 	put("attr/exec");
-	CHECK(jr_write_exec_label(dir, "exec my-profile") == 0, "apparmor label written");
+	CHECK(jr_write_exec_label(AT_FDCWD, dir, "exec my-profile") == 0, "apparmor label written");
 	CHECK_STR(get("attr/exec"), "exec my-profile", "apparmor falls back to attr/exec");
 
 	/* stacking kernel: attr/apparmor/exec wins, attr/exec is left alone */
@@ -58,13 +58,13 @@ int main(void)
 	snprintf(p, sizeof p, "%s/attr/apparmor", dir);
 	mkdir(p, 0755);
 	put("attr/apparmor/exec");
-	CHECK(jr_write_exec_label(dir, "exec other") == 0, "apparmor label written (stacking)");
+	CHECK(jr_write_exec_label(AT_FDCWD, dir, "exec other") == 0, "apparmor label written (stacking)");
 	CHECK_STR(get("attr/apparmor/exec"), "exec other", "apparmor uses attr/apparmor/exec");
 	CHECK_STR(get("attr/exec"), "", "attr/exec untouched for apparmor on a stacking kernel");
 
 	/* SELinux: the bare context, always to attr/exec */
 	put("attr/apparmor/exec");
-	CHECK(jr_write_exec_label(dir, "system_u:system_r:container_t:s0:c1,c2") == 0, "selinux label written");
+	CHECK(jr_write_exec_label(AT_FDCWD, dir, "system_u:system_r:container_t:s0:c1,c2") == 0, "selinux label written");
 	CHECK_STR(get("attr/exec"), "system_u:system_r:container_t:s0:c1,c2", "selinux context to attr/exec");
 	CHECK_STR(get("attr/apparmor/exec"), "", "selinux never writes the apparmor file");
 
@@ -72,7 +72,7 @@ int main(void)
 	snprintf(p, sizeof p, "%s/attr/exec", dir);
 	unlink(p);
 	mkdir(p, 0755);
-	CHECK(jr_write_exec_label(dir, "system_u:system_r:container_t:s0") == -EISDIR, "open error returned");
+	CHECK(jr_write_exec_label(AT_FDCWD, dir, "system_u:system_r:container_t:s0") == -EISDIR, "open error returned");
 	rmdir(p);
 
 	CHECK_STR(jr_cap_name(24), "CAP_SYS_RESOURCE", "cap name 24");
