@@ -87,7 +87,9 @@ class ProcessIT extends ItBase {
                 Map.of("rlimits", "[{\"type\": \"RLIMIT_NOFILE\", \"hard\": " + (Math.max(hard, 1048576) + 1) + ", \"soft\": 1024}]"),
                 Map.of(), null);
         assertNotEquals(0, r.code(), r::toString);
-        assertTrue(r.err().contains("error setting rlimit type 7: operation not permitted"), r::toString);
+        // by field and name, not runc's "error setting rlimit type 7" (hardening issue, item 15)
+        assertTrue(r.err().contains("process.rlimits[0]: RLIMIT_NOFILE soft 1024 hard "), r::toString);
+        assertTrue(r.err().strip().endsWith(": operation not permitted"), r::toString);
         assertTrue(Files.notExists(jrun.root.resolve("rlim")));
     }
 
