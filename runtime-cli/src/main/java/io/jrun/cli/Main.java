@@ -3,6 +3,7 @@ package io.jrun.cli;
 import io.jrun.core.JrunException;
 import io.jrun.core.Trace;
 import io.jrun.core.Version;
+import io.jrun.core.Warnings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,12 +82,18 @@ public final class Main {
                 PicocliArgv.usage(out, global, COMMANDS, null);
                 return g.has("--help") ? 0 : 1;
             }
-            if (inv.args().has("--help")) {
+            // A command that does not exist yet fails even for --help: podman probes `checkpoint --help` and
+            // takes exit 0 for support.
+            if (inv.args().has("--help") && inv.command().implemented()) {
                 PicocliArgv.usage(out, global, COMMANDS, inv.command());
                 return 0;
             }
             Cli cli = new Cli(Path.of(g.str("--root", "/run/jrun")), logFile, logFormat, g.has("--debug"),
                     g.has("--systemd-cgroup"), "true".equals(g.str("--rootless", "false")), out);
+            if (logFile != null && !logFile.isEmpty()) {
+                String file = logFile, format = logFormat;
+                Warnings.sink(msg -> ErrorLog.write(file, format, "warning", msg));
+            }
             if (cli.debug) {
                 DebugLog.enable(logFile, logFormat);
                 debugLogging = true;
@@ -110,8 +117,17 @@ public final class Main {
         return fail(err, logFile, logFormat, msg, 1);
     }
 
+    /**
+     * The longest error line: validation errors quote values bounded (Json.quoteValue), and this backstop keeps
+     * any other error that echoes a value (a kernel's, a file's) from printing kilobytes.
+     */
+    static final int MAX_ERROR = 1000;
+
     private static int fail(PrintStream err, String logFile, String logFormat, String msg, int code) {
         String oneLine = msg.replace('\n', ' ');
+        if (oneLine.length() > MAX_ERROR) {
+            oneLine = oneLine.substring(0, MAX_ERROR) + "...";
+        }
         err.println("jrun: " + oneLine);
         ErrorLog.write(logFile, logFormat, "error", oneLine);
         return code;

@@ -16,6 +16,9 @@ final class NotYet implements Subcommand {
 
     public String description() { return description + " (not implemented yet)"; }
 
+    @Override
+    public boolean implemented() { return false; }
+
     public void define(Params p) {
         p.anyArguments = true;
     }

@@ -15,6 +15,11 @@ interface Subcommand {
     /** Runs the command; returns the exit status. */
     int run(Parsed args, Cli cli) throws Exception;
 
+    /** False for a command whose engine does not exist yet ({@link NotYet}): its --help fails too. */
+    default boolean implemented() {
+        return true;
+    }
+
     /** This command's parameters, --help included. */
     default Params params() {
         Params p = new Params(description());

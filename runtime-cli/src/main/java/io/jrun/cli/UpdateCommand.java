@@ -42,7 +42,7 @@ final class UpdateCommand implements Subcommand {
         String file = a.str("--resources", null);
         Spec.Resources base = null;
         if (file != null) {
-            base = file.equals("-") ? SpecReader.parseResources(System.in.readAllBytes(), "stdin")
+            base = file.equals("-") ? SpecReader.readResources(System.in, "stdin")
                     : SpecReader.readResources(Path.of(file));
         }
         Map<String, String> flags = new LinkedHashMap<>();

@@ -30,6 +30,17 @@ class MainTest {
     }
 
     @Test
+    void helpOfACommandNotImplementedYetFails() {
+        // podman probes `checkpoint --help` and took exit 0 for support
+        for (String cmd : new String[] {"checkpoint", "restore"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true);
+            assertEquals(1, Main.execute(new String[] {"--root", "/nonexistent", cmd, "--help"}, ps, ps));
+            assertEquals("jrun: " + cmd + ": not implemented yet", out.toString().strip());
+        }
+    }
+
+    @Test
     void unknownSubcommandIsStillAnError() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true);

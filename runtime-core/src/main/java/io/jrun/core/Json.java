@@ -14,6 +14,20 @@ public final class Json {
         return appendEscaped(new StringBuilder(s.length() + 10).append('"'), s).append('"').toString();
     }
 
+    /** The most characters of a value an error message quotes (hardening issue: values of 1-4 KB were echoed). */
+    public static final int MAX_QUOTED = 100;
+
+    /**
+     * How every error message quotes a value from the user: {@link #quote}d, and cut after {@link #MAX_QUOTED}
+     * characters with "..." (ASCII: stderr's encoding follows the locale, and "…" reads "?" under LANG=C), so
+     * that a message stays one short line whatever the value holds.
+     */
+    public static String quoteValue(String s) {
+        if (s.length() <= MAX_QUOTED) return quote(s);
+        int end = Character.isHighSurrogate(s.charAt(MAX_QUOTED - 1)) ? MAX_QUOTED - 1 : MAX_QUOTED;
+        return appendEscaped(new StringBuilder(MAX_QUOTED + 16).append('"'), s.substring(0, end)).append("...\"").toString();
+    }
+
     public static StringBuilder appendQuoted(StringBuilder b, String s) {
         return appendEscaped(b.append('"'), s).append('"');
     }

@@ -1,5 +1,6 @@
 package io.jrun.core.cgroup;
 
+import io.jrun.core.Warnings;
 import io.jrun.core.spec.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -328,9 +329,11 @@ public final class CgroupV1Manager extends CgroupManagerBase {
     }
 
     /**
-     * Kernel memory limits: deprecated in Linux 5.4 and ignored since (the file may still exist and accept
-     * the write without changing anything, as on this 6.x kernel). The value is read back, and one the
-     * kernel did not take is an error instead of a silent no-op.
+     * Kernel memory limits: deprecated by the runtime-spec and by Linux 5.4; since 5.16 the kernel keeps
+     * memory.kmem.limit_in_bytes only as a file that accepts a write and changes nothing (as on this 6.x
+     * kernel), or drops it. A knob the kernel lacks, or ignores (read back unchanged), is skipped with a
+     * warning, as runc and crun do: refusing it failed every config that still carries the field. A value the
+     * kernel refuses stays an error (write()).
      */
     private void kmem(Path d, Long value, String field, String file) {
         if (!set(value)) {
@@ -338,13 +341,14 @@ public final class CgroupV1Manager extends CgroupManagerBase {
         }
         String f = "linux.resources.memory." + field;
         if (!fs.exists(d.resolve(file))) {
-            throw new CgroupException(f + ": not supported by this kernel");
+            Warnings.warn(f + ": ignored: this kernel has no " + file);
+            return;
         }
         write(f, d, file, value.toString());
         long got = parseCounter(readOptional(d, file));
         long want = value == -1 ? -1 : value;
         if (got != want && got != (want & ~4095L) && !(want == -1 && got > (1L << 62))) {
-            throw new CgroupException(f + ": not supported by this kernel (" + file + " stays " + got + ")");
+            Warnings.warn(f + ": ignored: this kernel does not apply it (" + file + " stays " + got + ")");
         }
     }
 

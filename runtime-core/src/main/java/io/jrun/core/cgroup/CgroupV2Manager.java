@@ -1,5 +1,6 @@
 package io.jrun.core.cgroup;
 
+import io.jrun.core.Warnings;
 import io.jrun.core.spec.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -222,13 +223,13 @@ public final class CgroupV2Manager extends CgroupManagerBase {
     }
 
     private void setMemory(Spec.Memory m) {
+        // Deprecated fields without a v2 knob (memory.max counts kernel memory): ignored with a warning, as runc
+        // and crun do, rather than failing every config that still carries them (see CgroupV1Manager.kmem).
         if (set(m.kernel())) {
-            throw new CgroupException("linux.resources.memory.kernel: not supported by this kernel (cgroup v2 has "
-                    + "no kernel memory limit)");
+            Warnings.warn("linux.resources.memory.kernel: ignored: cgroup v2 has no kernel memory limit");
         }
         if (set(m.kernelTCP())) {
-            throw new CgroupException("linux.resources.memory.kernelTCP: not supported by this kernel (cgroup v2 "
-                    + "has no kernel TCP memory limit)");
+            Warnings.warn("linux.resources.memory.kernelTCP: ignored: cgroup v2 has no kernel TCP memory limit");
         }
         if (m.swappiness() != null && m.swappiness() != -1) {
             throw new CgroupException("linux.resources.memory.swappiness: not supported on cgroup v2 (no "

@@ -87,7 +87,8 @@ public final class DefaultDevices {
             // cgroup-v1/devices.rst: "a" applies to all devices and all access; the rest is ignored
             return "a";
         }
-        return type + ' ' + (r.major() == null || r.major() < 0 ? "*" : r.major().toString()) + ':'
-                + (r.minor() == null || r.minor() < 0 ? "*" : r.minor().toString()) + ' ' + r.access();
+        // only absent or -1 is "all": another negative number is written as is, for the kernel to refuse
+        return type + ' ' + (r.major() == null || r.major() == -1 ? "*" : r.major().toString()) + ':'
+                + (r.minor() == null || r.minor() == -1 ? "*" : r.minor().toString()) + ' ' + r.access();
     }
 }

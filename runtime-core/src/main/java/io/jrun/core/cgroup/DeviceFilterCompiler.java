@@ -124,11 +124,11 @@ public final class DeviceFilterCompiler {
         if (type != 0) {
             jumps.add(b.size());
             b.add(new Insn(JMP32_JNE_K, 2, 0, 0, type));
-            if (r.major() != null && r.major() >= 0) {
+            if (r.major() != null && r.major() != -1) {
                 jumps.add(b.size());
                 b.add(new Insn(JMP32_JNE_K, 4, 0, 0, (int) (long) r.major()));
             }
-            if (r.minor() != null && r.minor() >= 0) {
+            if (r.minor() != null && r.minor() != -1) {
                 jumps.add(b.size());
                 b.add(new Insn(JMP32_JNE_K, 5, 0, 0, (int) (long) r.minor()));
             }
@@ -153,8 +153,9 @@ public final class DeviceFilterCompiler {
         return b;
     }
 
+    /** Only absent or -1 is the wildcard (runc's reading); SpecValidator refuses the rest first. */
     private static void checkNumber(Long v, int index, String field) {
-        if (v != null && v > 0xffffffffL) {
+        if (v != null && (v > 0xffffffffL || v < -1)) {
             throw new CgroupException("linux.resources.devices[" + index + "]." + field + ": " + v
                     + " out of range");
         }

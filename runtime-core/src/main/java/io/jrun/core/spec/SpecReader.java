@@ -1,5 +1,7 @@
 package io.jrun.core.spec;
 
+import io.jrun.core.BoundedRead;
+import io.jrun.core.Json;
 import io.jrun.core.spec.JsonTree.Arr;
 import io.jrun.core.spec.JsonTree.Bool;
 import io.jrun.core.spec.JsonTree.Node;
@@ -94,19 +96,33 @@ public final class SpecReader {
         return n == null ? file.toString() : n.toString();
     }
 
-    /** Errors worded like runc's (Go's *PathError): "open <path>: no such file or directory". */
+    /**
+     * Errors worded like runc's (Go's *PathError): "open <path>: no such file or directory". The read is bounded
+     * ({@link BoundedRead#SPEC_MAX}) and takes regular files only: jrun's heap is 64 MiB.
+     */
     private static byte[] load(Path file, String name) {
         try {
-            return Files.readAllBytes(file);
+            return BoundedRead.read(file, BoundedRead.SPEC_MAX);
         } catch (NoSuchFileException e) {
             throw new SpecException(name + ": open " + file.toAbsolutePath() + ": no such file or directory", e);
         } catch (AccessDeniedException e) {
             throw new SpecException(name + ": open " + file.toAbsolutePath() + ": permission denied", e);
+        } catch (BoundedRead.Refused e) {
+            throw new SpecException(name + ": " + file.toAbsolutePath() + " " + e.getMessage(), e);
         } catch (IOException e) {
             if (Files.isDirectory(file)) {
                 throw new SpecException(name + ": read " + file.toAbsolutePath() + ": is a directory", e);
             }
             throw new SpecException(name + ": open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code update --resources -}: stdin, bounded as a file is. */
+    public static Spec.Resources readResources(java.io.InputStream in, String name) throws IOException {
+        try {
+            return parseResources(BoundedRead.read(in, BoundedRead.SPEC_MAX), name);
+        } catch (BoundedRead.Refused e) {
+            throw new SpecException(name + ": the input " + e.getMessage(), e);
         }
     }
 
@@ -128,7 +144,7 @@ public final class SpecReader {
                 str(o, "hostname", ""),
                 str(o, "domainname", ""),
                 obj(o, "hooks", "", this::hooks),
-                strMap(o, "annotations", ""),
+                strMap(o, "annotations", "", false),
                 obj(o, "linux", "", this::linux),
                 List.copyOf(unsupported));
     }
@@ -379,9 +395,9 @@ public final class SpecReader {
         return parent + "[" + i + "]";
     }
 
-    /** Map entries use a quoted subscript because keys such as sysctl names contain dots. */
+    /** Map entries use a quoted subscript because keys such as sysctl names contain dots; a long key is cut. */
     private static String entry(String parent, String key) {
-        return parent + "[\"" + key + "\"]";
+        return parent + "[" + Json.quoteValue(key) + "]";
     }
 
     /** JSON null counts as absent, as in Go's encoding/json. */
@@ -409,7 +425,28 @@ public final class SpecReader {
 
     /** Quotes a found string for the message, shortened and with control characters escaped (one-line rule). */
     private static String quote(String s) {
-        return io.jrun.core.Json.quote(s.length() > 60 ? s.substring(0, 60) + "..." : s);
+        return Json.quoteValue(s);
+    }
+
+    /**
+     * A string that reaches a path, the helper's plan or the kernel: NUL would end it early there (the plan's
+     * strings are C strings) or fail deep inside create with java.nio's "Nul character not allowed", naming no
+     * field. Refused here, where the field and position are known. Annotations are exempt: jrun only stores
+     * them (state.json escapes NUL), as runc does.
+     */
+    private String noNul(Str s, String path) {
+        if (s.value().indexOf('\0') >= 0) {
+            throw new SpecException(file + ": " + path + ": must not contain a NUL character"
+                    + JsonTree.at(s.line(), s.col()));
+        }
+        return s.value();
+    }
+
+    private void noNulKey(String key, String mapPath, Node value) {
+        if (key.indexOf('\0') >= 0) {
+            throw new SpecException(file + ": " + mapPath + ": a key must not contain a NUL character"
+                    + JsonTree.at(value.line(), value.col()));
+        }
     }
 
     private Obj asObj(Node n, String path) {
@@ -457,6 +494,7 @@ public final class SpecReader {
             if (e.getValue() instanceof Null) {
                 continue;
             }
+            noNulKey(e.getKey(), path, e.getValue());
             String ep = entry(path, e.getKey());
             out.put(e.getKey(), bind.apply(asObj(e.getValue(), ep), ep));
         }
@@ -464,6 +502,11 @@ public final class SpecReader {
     }
 
     private Map<String, String> strMap(Obj o, String key, String parent) {
+        return strMap(o, key, parent, true);
+    }
+
+    /** {@code checkNul}: false only for annotations (see {@link #noNul}). */
+    private Map<String, String> strMap(Obj o, String key, String parent, boolean checkNul) {
         Node n = get(o, key);
         if (n == null) {
             return Map.of();
@@ -479,6 +522,10 @@ public final class SpecReader {
             if (!(v instanceof Str s)) {
                 throw expected(entry(path, e.getKey()), "a string", v);
             }
+            if (checkNul) {
+                noNulKey(e.getKey(), path, v);
+                noNul(s, entry(path, e.getKey()));
+            }
             out.put(e.getKey(), s.value());
         }
         return Collections.unmodifiableMap(out);
@@ -490,7 +537,7 @@ public final class SpecReader {
             return null;
         }
         if (n instanceof Str s) {
-            return s.value();
+            return noNul(s, child(parent, key));
         }
         throw expected(child(parent, key), "a string", n);
     }
@@ -514,7 +561,7 @@ public final class SpecReader {
             if (!(a.items().get(i) instanceof Str s)) {
                 throw expected(elem(path, i), "a string", a.items().get(i));
             }
-            out.add(s.value());
+            out.add(noNul(s, elem(path, i)));
         }
         return Collections.unmodifiableList(out);
     }

@@ -158,6 +158,8 @@ public final class SpecValidator {
             if (!nn(m.uidMappings()).isEmpty() != !nn(m.gidMappings()).isEmpty()) {
                 fail(p, "uidMappings and gidMappings must be given together (idmapped mount)");
             }
+            idMappings(p + ".uidMappings", nn(m.uidMappings()));
+            idMappings(p + ".gidMappings", nn(m.gidMappings()));
         }
     }
 
@@ -203,6 +205,9 @@ public final class SpecValidator {
         if (u != null && u.umask() != null && u.umask() > 0777) {
             fail(file, prefix + "user.umask", "must be at most 0777 (511), found " + u.umask());
         }
+        if (u != null) {
+            user(file, prefix + "user", u);
+        }
         if (p.capabilities() != null) {
             Spec.Capabilities c = p.capabilities();
             capSet(file, prefix + "capabilities.bounding", c.bounding());
@@ -241,6 +246,44 @@ public final class SpecValidator {
             int prio = p.ioPriority().priority();
             if (prio < 0 || prio > 7) {
                 fail(file, prefix + "ioPriority.priority", "must be between 0 and 7, found " + prio);
+            }
+        }
+    }
+
+    /**
+     * uid_t is unsigned, but 4294967295 is (uid_t) -1, which setresuid(2) and setresgid(2) read as "leave this
+     * id unchanged": a process configured to run as that id kept the root it started with. runc refuses ids
+     * above the signed range with these words; so does jrun.
+     */
+    private static void user(String file, String path, Spec.User u) {
+        id(file, path + ".uid", u.uid());
+        id(file, path + ".gid", u.gid());
+        for (int i = 0; i < nn(u.additionalGids()).size(); i++) {
+            Long g = nn(u.additionalGids()).get(i);
+            id(file, path + ".additionalGids[" + i + "]", g == null ? 0 : g);
+        }
+    }
+
+    static final long MAX_ID = Integer.MAX_VALUE;
+
+    private static void id(String file, String path, long id) {
+        if (id < 0 || id > MAX_ID) {
+            fail(file, path, "uids and gids must be in range 0-" + MAX_ID);
+        }
+    }
+
+    /**
+     * User namespace and idmapped-mount mappings: each end of a range must stay inside 0..2^31-1, so that no
+     * id of the container maps to, or from, (uid_t) -1 (see {@link #user}).
+     */
+    private static void idMappings(String path, List<Spec.IdMapping> maps) {
+        for (int i = 0; i < maps.size(); i++) {
+            Spec.IdMapping m = maps.get(i);
+            String p = path + "[" + i + "]";
+            id(CONFIG, p + ".containerID", m.containerID());
+            id(CONFIG, p + ".hostID", m.hostID());
+            if (m.size() > 0 && Math.max(m.containerID(), m.hostID()) + m.size() - 1 > MAX_ID) {
+                fail(p + ".size", "uids and gids must be in range 0-" + MAX_ID);
             }
         }
     }
@@ -314,11 +357,13 @@ public final class SpecValidator {
                 fail("linux.gidMappings", "requires a user namespace in linux.namespaces");
             }
         }
+        idMappings("linux.uidMappings", nn(l.uidMappings()));
+        idMappings("linux.gidMappings", nn(l.gidMappings()));
         if (!nn(l.timeOffsets()).isEmpty() && !types.contains("time")) {
             fail("linux.timeOffsets", "requires a time namespace in linux.namespaces");
         }
         for (Map.Entry<String, Spec.TimeOffset> e : nn(l.timeOffsets()).entrySet()) {
-            String p = "linux.timeOffsets[\"" + e.getKey() + "\"]";
+            String p = "linux.timeOffsets[" + quote(e.getKey()) + "]";
             if (!in(TIME_CLOCKS, e.getKey())) {
                 fail(p, "unknown clock (want monotonic or boottime)");
             }
@@ -409,6 +454,14 @@ public final class SpecValidator {
             if (!t.equals("p") && (d.major() == null || d.minor() == null)) {
                 fail(p, "major and minor are required for a device of type " + t);
             }
+            deviceNumber(p + ".major", d.major(), false);
+            deviceNumber(p + ".minor", d.minor(), false);
+            if (d.uid() != null) {
+                id(CONFIG, p + ".uid", d.uid());
+            }
+            if (d.gid() != null) {
+                id(CONFIG, p + ".gid", d.gid());
+            }
         }
     }
 
@@ -420,6 +473,8 @@ public final class SpecValidator {
             if (t != null && !(t.equals("a") || t.equals("c") || t.equals("b"))) {
                 fail(p + ".type", "unknown device type " + quote(t) + " (want a, c or b)");
             }
+            deviceNumber(p + ".major", r.major(), true);
+            deviceNumber(p + ".minor", r.minor(), true);
             String access = r.access();
             if (access != null) {
                 for (int k = 0; k < access.length(); k++) {
@@ -429,6 +484,22 @@ public final class SpecValidator {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A device number is a u32 (makedev(3), the eBPF device program's context). In a device rule, absent or -1
+     * means "all", runc's reading; any other negative number used to become the wildcard too ("c *:* rwm" in
+     * devices.allow, no check in the eBPF program), widening a rule meant for one device to every device of
+     * its type.
+     */
+    private static void deviceNumber(String path, Long v, boolean wildcard) {
+        if (v == null || (wildcard && v == -1)) {
+            return;
+        }
+        if (v < 0 || v > 0xFFFF_FFFFL) {
+            fail(path, (wildcard ? "must be -1 (all) or a device number" : "must be a device number")
+                    + " from 0 to 4294967295, found " + v);
         }
     }
 
@@ -510,8 +581,9 @@ public final class SpecValidator {
         return value != null && set.contains(value);
     }
 
+    /** Values are quoted bounded ({@link io.jrun.core.Json#quoteValue}): some are kilobytes long. */
     private static String quote(String s) {
-        return s == null ? "nothing" : io.jrun.core.Json.quote(s);
+        return s == null ? "nothing" : io.jrun.core.Json.quoteValue(s);
     }
 
     private static void fail(String path, String problem) {

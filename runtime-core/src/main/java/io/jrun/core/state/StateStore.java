@@ -1,5 +1,6 @@
 package io.jrun.core.state;
 
+import io.jrun.core.BoundedRead;
 import io.jrun.core.JrunException;
 import io.jrun.core.Json;
 import io.jrun.core.spec.JsonTree;
@@ -113,9 +114,11 @@ public final class StateStore {
         Path f = dir(id).resolve(STATE_FILE);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(f);
+            bytes = BoundedRead.read(f, BoundedRead.STATE_MAX);
         } catch (NoSuchFileException e) {
             throw notExist();
+        } catch (BoundedRead.Refused e) {
+            throw new JrunException(f + ": corrupt state file: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new JrunException("read " + f + ": " + e.getMessage(), e);
         }
@@ -126,12 +129,22 @@ public final class StateStore {
         }
     }
 
-    /** Writes state.json atomically (temp file + rename), so a reader never sees half a file. */
+    /**
+     * Writes state.json atomically (temp file + rename), so a reader never sees half a file. A state larger than
+     * {@link #load} reads ({@link BoundedRead#STATE_MAX}) is refused: only config.json's annotations can make it
+     * so, and create, which saves first, then fails and removes the container instead of leaving one that
+     * every later `state` fails on.
+     */
     public void save(ContainerState s) {
         Path d = dir(s.id());
         Path tmp = d.resolve(STATE_FILE + ".tmp");
+        byte[] json = toJson(s).getBytes(StandardCharsets.UTF_8);
+        if (json.length > BoundedRead.STATE_MAX) {
+            throw new JrunException("config.json: annotations: too large: the container's state would be "
+                    + json.length + " bytes, more than the limit of " + BoundedRead.STATE_MAX);
+        }
         try {
-            Files.writeString(tmp, toJson(s), StandardCharsets.UTF_8);
+            Files.write(tmp, json);
             Files.move(tmp, d.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new JrunException("write state of " + s.id() + ": " + e.getMessage(), e);

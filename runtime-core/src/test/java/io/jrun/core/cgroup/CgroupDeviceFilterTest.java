@@ -164,6 +164,17 @@ class CgroupDeviceFilterTest {
     }
 
     @Test
+    void onlyMinusOneIsTheWildcard() {
+        // -2 compiled to no major check at all: a rule for one device allowed every char device
+        assertTrue(assertThrows(CgroupException.class, () -> DeviceFilterCompiler.compile(List.of(
+                rule(true, "c", -2L, 3L, "rw")))).getMessage().startsWith("linux.resources.devices[0].major:"));
+        byte[] p = DeviceFilterCompiler.compile(List.of(rule(true, "c", -1L, 3L, "rw")));
+        assertTrue(allowed(p, DEV_CHAR, ACC_READ, 7, 3));
+        assertEquals("c 5:-2 rw", DefaultDevices.v1Line(rule(true, "c", 5L, -2L, "rw")));
+        assertEquals("c *:* rw", DefaultDevices.v1Line(rule(true, "c", -1L, null, "rw")));
+    }
+
+    @Test
     void malformedRulesNameTheIndex() {
         assertTrue(assertThrows(CgroupException.class, () -> DeviceFilterCompiler.compile(List.of(
                 rule(true, "c", 1L, 3L, "rwm"), rule(true, "x", 1L, 3L, "rwm")))).getMessage()

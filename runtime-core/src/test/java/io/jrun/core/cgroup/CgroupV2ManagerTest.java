@@ -124,9 +124,11 @@ class CgroupV2ManagerTest {
 
     @Test
     void v1OnlyMemoryFieldsAreRejectedByName() {
-        assertTrue(assertThrows(CgroupException.class, () -> m.apply(res().memory(
-                new Spec.Memory(null, null, null, 1L << 20, null, null, null, null, null)).build())).getMessage()
-                .startsWith("linux.resources.memory.kernel: not supported by this kernel"));
+        // kernel and kernelTCP: deprecated and without a v2 knob, ignored with a warning (runc, crun)
+        assertEquals(List.of("linux.resources.memory.kernel: ignored: cgroup v2 has no kernel memory limit",
+                        "linux.resources.memory.kernelTCP: ignored: cgroup v2 has no kernel TCP memory limit"),
+                CgroupV1ManagerTest.warnings(() -> m.apply(res().memory(
+                        new Spec.Memory(null, null, null, 1L << 20, 1L << 20, null, null, null, null)).build())));
         assertTrue(assertThrows(CgroupException.class, () -> m.apply(res().memory(
                 new Spec.Memory(null, null, null, null, null, 30L, null, null, null)).build())).getMessage()
                 .startsWith("linux.resources.memory.swappiness:"));

@@ -84,7 +84,7 @@ class SpecReaderTest {
         Spec s = config("spec/all-fields.json");
         Spec.Process p = s.process();
         assertEquals(new Spec.ConsoleSize(25, 80), p.consoleSize());
-        assertEquals(List.of(5L, 4294967295L), p.user().additionalGids());
+        assertEquals(List.of(5L, 2147483647L), p.user().additionalGids());
         assertEquals("IOPRIO_CLASS_BE", p.ioPriority().ioClass());
         assertEquals(4, p.ioPriority().priority());
         assertEquals(new Spec.ExecCpuAffinity("0-1", "2"), p.execCPUAffinity());
@@ -290,6 +290,55 @@ class SpecReaderTest {
     @Test
     void emptyDocument() {
         assertEquals("config.json: invalid JSON: empty document (line 1, col 1)", configError("  "));
+    }
+
+    @Test
+    void nulInAStringThatReachesThePlanIsRefusedByField() {
+        // java.nio's "Nul character not allowed: /mntx" named no field; the helper's C strings would cut it
+        assertEquals("config.json: mounts[1].destination: must not contain a NUL character (line 1, col 69)",
+                configError("{\"ociVersion\":\"1.2.0\",\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/mnt\\u0000x\"}]}"));
+        assertEquals("config.json: process.args[1]: must not contain a NUL character (line 1, col 26)",
+                configError("{\"process\":{\"args\":[\"sh\",\"a\\u0000\"]}}"));
+        assertEquals("config.json: linux.sysctl[\"net.x\"]: must not contain a NUL character (line 1, col 29)",
+                configError("{\"linux\":{\"sysctl\":{\"net.x\":\"1\\u0000\"}}}"));
+        assertEquals("config.json: linux.sysctl: a key must not contain a NUL character (line 1, col 34)",
+                configError("{\"linux\":{\"sysctl\":{\"net\\u0000x\":\"1\"}}}"));
+        // annotations are only stored (state.json escapes NUL): kept, as runc keeps them
+        assertEquals("a\0b", SpecReader.parseConfig("{\"annotations\":{\"k\":\"a\\u0000b\"}}").annotations().get("k"));
+    }
+
+    @Test
+    void typeErrorsQuoteAtMostAHundredCharacters() {
+        String msg = configError("{\"ociVersion\":\"1.2.0\",\"linux\":{\"resources\":{\"memory\":{\"limit\":\""
+                + "9".repeat(4000) + "\"}}}}");
+        assertTrue(msg.startsWith("config.json: linux.resources.memory.limit: expected an integer, found \""
+                + "9".repeat(100) + "...\" (line"), msg);
+    }
+
+    @Test
+    void oversizedAndSpecialFilesAreRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("config.json");
+        Files.write(f, new byte[(4 << 20) + 1]);
+        assertEquals("config.json: " + f + " is larger than the limit of 4194304 bytes",
+                assertThrows(SpecException.class, () -> SpecReader.readConfig(f)).getMessage());
+        Files.delete(f);
+        Files.createSymbolicLink(f, Path.of("/dev/zero"));
+        assertEquals("config.json: " + f + " is not a regular file",
+                assertThrows(SpecException.class, () -> SpecReader.readConfig(f)).getMessage());
+        Path fifo = dir.resolve("process.json");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // refused before it is opened: opening a FIFO would wait for a writer
+        assertEquals("process.json: " + fifo + " is not a regular file",
+                assertThrows(SpecException.class, () -> SpecReader.readProcess(fifo)).getMessage());
+        // a symbolic link to a regular file is read as before
+        Files.delete(f);
+        Path real = dir.resolve("real.json");
+        Files.writeString(real, "{\"ociVersion\":\"1.2.0\"}");
+        Files.createSymbolicLink(f, real);
+        assertEquals("1.2.0", SpecReader.readConfig(f).ociVersion());
+        SpecException e = assertThrows(SpecException.class, () -> SpecReader.readResources(
+                new java.io.ByteArrayInputStream(new byte[(4 << 20) + 1]), "stdin"));
+        assertEquals("stdin: the input is larger than the limit of 4194304 bytes", e.getMessage());
     }
 
     @Test

@@ -132,6 +132,72 @@ class SpecValidatorTest {
                 + "\"soft\":0,\"hard\":18446744073709551615}]", ""), null));
     }
 
+    // ------------------------------------------------------------ hardening: ids, device numbers, bounded quotes
+
+    private static final String RANGE = "uids and gids must be in range 0-2147483647";
+
+    @Test
+    void idsAboveTheSignedRangeAreRefused() {
+        // 4294967295 is (uid_t) -1: setresuid(-1, ...) changes nothing and the process stayed root
+        assertEquals("config.json: process.user.uid: " + RANGE,
+                invalidProcess(",\"user\":{\"uid\":4294967295,\"gid\":0}"));
+        assertEquals("config.json: process.user.gid: " + RANGE,
+                invalidProcess(",\"user\":{\"uid\":0,\"gid\":2147483648}"));
+        assertEquals("config.json: process.user.additionalGids[1]: " + RANGE,
+                invalidProcess(",\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[5,4294967295]}"));
+        assertDoesNotThrow(() -> SpecValidator.validate(
+                spec("", ",\"user\":{\"uid\":2147483647,\"gid\":2147483647}", ""), null));
+        Spec.Process p = SpecReader.parseProcess("{\"args\":[\"id\"],\"cwd\":\"/\",\"user\":{\"uid\":4294967295}}");
+        assertEquals("process.json: user.uid: " + RANGE,
+                assertThrows(SpecException.class, () -> SpecValidator.validateProcess(p)).getMessage());
+    }
+
+    @Test
+    void idMappingsStayInTheSignedRange() {
+        String ns = ",\"namespaces\":[{\"type\":\"user\"},{\"type\":\"mount\"}]";
+        assertEquals("config.json: linux.uidMappings[0].hostID: " + RANGE, invalidLinux(ns
+                + ",\"uidMappings\":[{\"containerID\":0,\"hostID\":4294967295,\"size\":1}]"));
+        assertEquals("config.json: linux.gidMappings[1].containerID: " + RANGE, invalidLinux(ns
+                + ",\"gidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1},"
+                + "{\"containerID\":4294967295,\"hostID\":1,\"size\":1}]"));
+        assertEquals("config.json: linux.uidMappings[0].size: " + RANGE, invalidLinux(ns
+                + ",\"uidMappings\":[{\"containerID\":0,\"hostID\":2147418112,\"size\":65537}]"));
+        assertDoesNotThrow(() -> SpecValidator.validate(spec("", "", ns
+                + ",\"uidMappings\":[{\"containerID\":0,\"hostID\":2147418112,\"size\":65536}]"
+                + ",\"gidMappings\":[{\"containerID\":0,\"hostID\":2147418112,\"size\":65536}]"), null));
+        assertEquals("config.json: mounts[0].uidMappings[0].hostID: " + RANGE, invalid(",\"mounts\":[{\"destination\":\"/m\","
+                + "\"uidMappings\":[{\"containerID\":0,\"hostID\":4294967295,\"size\":1}],"
+                + "\"gidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1}]}]", "", ""));
+    }
+
+    @Test
+    void negativeDeviceNumbersOtherThanMinusOneAreRefused() {
+        // -2 used to become "*" in devices.allow and no check at all in the eBPF program
+        assertEquals("config.json: linux.resources.devices[2].major: must be -1 (all) or a device number from 0 "
+                + "to 4294967295, found -2", invalidLinux(",\"resources\":{\"devices\":[{\"allow\":false},"
+                + "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3},"
+                + "{\"allow\":true,\"type\":\"c\",\"major\":-2,\"access\":\"rwm\"}]}"));
+        assertEquals("config.json: linux.resources.devices[0].minor: must be -1 (all) or a device number from 0 "
+                + "to 4294967295, found 4294967296", invalidLinux(",\"resources\":{\"devices\":["
+                + "{\"allow\":true,\"type\":\"b\",\"major\":8,\"minor\":4294967296}]}"));
+        assertDoesNotThrow(() -> SpecValidator.validate(spec("", "", ",\"resources\":{\"devices\":["
+                + "{\"allow\":true,\"type\":\"c\",\"major\":-1,\"minor\":-1,\"access\":\"rwm\"}]}"), null));
+        assertEquals("config.json: linux.devices[0].minor: must be a device number from 0 to 4294967295, found -1",
+                invalidLinux(",\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":-1}]"));
+        assertEquals("config.json: linux.devices[0].uid: " + RANGE, invalidLinux(",\"devices\":[{\"path\":\"/dev/x\","
+                + "\"type\":\"c\",\"major\":1,\"minor\":1,\"uid\":4294967295}]"));
+    }
+
+    @Test
+    void longValuesAreQuotedBounded() {
+        String cwd = "x".repeat(4000);
+        assertEquals("config.json: process.cwd: must be an absolute path, found \"" + "x".repeat(100) + "...\"",
+                invalidProcess(",\"cwd\":\"" + cwd + "\""));
+        String msg = invalidProcess(",\"capabilities\":{\"bounding\":[\"CAP_" + "Y".repeat(3000) + "\"]}");
+        assertEquals("config.json: process.capabilities.bounding[0]: unknown capability \"CAP_" + "Y".repeat(96)
+                + "...\"", msg);
+    }
+
     @Test
     void umaskAndOomScoreAdj() {
         assertEquals("config.json: process.user.umask: must be at most 0777 (511), found 512",

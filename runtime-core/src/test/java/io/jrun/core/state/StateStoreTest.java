@@ -96,6 +96,24 @@ class StateStoreTest {
     }
 
     @Test
+    void aStateLargerThanLoadReadsIsNeverWritten() throws Exception {
+        StateStore s = new StateStore(tmp.resolve("root"));
+        s.claim("big");
+        // 2 M backspaces: ~4 MB in config.json ("\\b"), 12 MB as state.json writes them ("\\u0008")
+        ContainerState st = new ContainerState("1.2.0", "big", 0, 0, "/b", "/r", "t", "",
+                Map.of("x", "\b".repeat(2_000_000)), Map.of(), true, "0.1.0");
+        JrunException e = assertThrows(JrunException.class, () -> s.save(st));
+        assertTrue(e.getMessage().startsWith("config.json: annotations: too large: the container's state would be "
+                + "12000"), e.getMessage());
+        assertFalse(Files.exists(s.dir("big").resolve("state.json")));
+        // and a state.json above the bound (written by hand) is an error, not an OutOfMemoryError
+        Files.write(s.dir("big").resolve("state.json"), new byte[(8 << 20) + 1]);
+        e = assertThrows(JrunException.class, () -> s.load("big"));
+        assertTrue(e.getMessage().endsWith("state.json: corrupt state file: is larger than the limit of 8388608 bytes"),
+                e.getMessage());
+    }
+
+    @Test
     void corruptStateIsReportedWithThePath() throws Exception {
         StateStore s = new StateStore(tmp.resolve("root"));
         s.claim("c1");
