@@ -160,6 +160,38 @@ public final class SpecValidator {
             }
             idMappings(p + ".uidMappings", nn(m.uidMappings()));
             idMappings(p + ".gidMappings", nn(m.gidMappings()));
+            procMount(p, m);
+        }
+    }
+
+    /** The files under /proc that tools such as lxcfs replace with their own (runc's list, checkProcMount). */
+    private static final Set<String> PROC_REPLACEABLE = Set.of("/proc/cpuinfo",
+            "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime", "/proc/loadavg",
+            "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid");
+
+    /**
+     * CVE-2019-16884 class, runc's checkProcMount: every process in the container (and the helper's sysctl and
+     * label writes) trusts what it finds at /proc, so /proc itself must be a procfs, and inside it only a procfs
+     * or one of the files lxcfs-style tools replace may be mounted.
+     */
+    private static void procMount(String p, Spec.Mount m) {
+        String dest = Path.of(m.destination()).normalize().toString();
+        if (dest.equals("/proc")) {
+            if (!"proc".equals(m.type())) {
+                fail(p + ".type", "/proc must be mounted with type proc, found " + quote(m.type()));
+            }
+        } else if (dest.startsWith("/proc/") && !"proc".equals(m.type()) && !PROC_REPLACEABLE.contains(dest)
+                && !onProcfs(m.source())) {
+            fail(p + ".destination", quote(m.destination()) + " cannot be mounted because it is inside /proc");
+        }
+    }
+
+    private static boolean onProcfs(String source) {
+        if (source == null || !source.startsWith("/")) return false;
+        try {
+            return "proc".equals(Files.getFileStore(Path.of(source)).type());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 
