@@ -2,6 +2,7 @@ package io.jrun.core.launch;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ class ConfigFuzzTest {
     /** Pending invariants and known findings seen in this JVM: each is reported once, with its input. */
     private static final Set<Enum<?>> reported = new HashSet<>();
 
+    @DictionaryFile(resourcePath = "/fuzz/config.dict")
     @FuzzTest(maxDuration = "15s")
     void configPath(byte[] configJson) {
         ConfigPath.Outcome o = ConfigPath.run(configJson);

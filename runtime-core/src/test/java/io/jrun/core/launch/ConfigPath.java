@@ -6,8 +6,11 @@ import io.jrun.core.seccomp.SeccompException;
 import io.jrun.core.spec.Spec;
 import io.jrun.core.spec.SpecReader;
 import io.jrun.core.spec.SpecValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -66,7 +69,14 @@ final class ConfigPath {
          * PlanBuilder.rejectUnsupported reads spec.linux().intelRdt() and create dies of a NullPointerException.
          */
         NO_LINUX_SECTION_NPE("no-linux-section.json",
-                o -> o.error() instanceof NullPointerException && o.spec() != null && o.spec().linux() == null);
+                o -> o.error() instanceof NullPointerException && o.spec() != null && o.spec().linux() == null),
+        /**
+         * A path string java.nio cannot encode (a lone surrogate such as "\ud800", a NUL, or any non-ASCII character
+         * where sun.jnu.encoding is ASCII, as under a service manager's C locale) in a bind mount's source, a
+         * destination or root.path: PlanBuilder's Path.of (addMount, clean) and ContainerEngine's throw
+         * InvalidPathException, which is no JrunException.
+         */
+        UNENCODABLE_PATH("unencodable-mount-source.json", o -> o.error() instanceof InvalidPathException);
 
         final String reproducer;
         final Predicate<Outcome> matches;
@@ -97,14 +107,37 @@ final class ConfigPath {
     static final Path BUNDLE = Path.of("/run/jrun-fuzz/bundle");
 
     /**
+     * The file create reads: the input goes through SpecReader.readConfig as bytes, invalid UTF-8 included (a String
+     * would have replaced it). One per JVM, in memory where /dev/shm exists.
+     */
+    private static final Path CONFIG = configFile();
+
+    private static Path configFile() {
+        try {
+            Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+            Path d = Files.createTempDirectory(dir, "jrun-fuzz");
+            d.toFile().deleteOnExit();
+            d.resolve("config.json").toFile().deleteOnExit();
+            return d.resolve("config.json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * One config through the path. Both LSMs are on (so labels reach the plan) unless the input's last byte is odd:
      * the fuzzer then also reaches the "not enabled on this host" refusals.
      */
     static Outcome run(byte[] configJson) {
         boolean noLsm = configJson.length > 0 && (configJson[configJson.length - 1] & 1) == 1;
+        try {
+            Files.write(CONFIG, configJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the harness's own failure, not an outcome
+        }
         Spec spec = null;
         try {
-            spec = SpecReader.parseConfig(new String(configJson, StandardCharsets.UTF_8), "config.json");
+            spec = SpecReader.readConfig(CONFIG);
             SpecValidator.validate(spec, null);
             PlanBuilder.rejectUnsupported(spec, noLsm ? NO_LSM : BOTH_LSMS);
             if (spec.process() == null) throw new JrunException("config.json: process: required for create");
