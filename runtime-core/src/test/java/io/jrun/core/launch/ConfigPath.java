@@ -220,11 +220,12 @@ final class ConfigPath {
     }
 
     /**
-     * A NUL in any string of the spec except the annotations (kept in state.json only, as JSON) and the hooks
-     * (run by Java, whose ProcessBuilder refuses a NUL itself).
+     * A NUL in any string of the spec except the annotations (kept in state.json only, as JSON), the hooks (run by
+     * Java, whose ProcessBuilder refuses a NUL itself) and the seccomp rules (compiled to BPF; a name with a NUL is
+     * an unknown syscall).
      */
     private static boolean hasNul(Object o, String name) {
-        if (name.equals("annotations") || name.equals("hooks")) return false;
+        if (name.equals("annotations") || name.equals("hooks") || name.equals("syscalls")) return false;
         return switch (o) {
             case null -> false;
             case String s -> s.indexOf('\0') >= 0;
