@@ -55,8 +55,7 @@ final class ConfigPath {
     }
 
     /** The invariants that only report. Once h-validation is merged: {@code EnumSet.noneOf(Invariant.class)}. */
-    static final Set<Invariant> AWAITING_VALIDATION =
-            EnumSet.of(Invariant.USER_ID_RANGE, Invariant.DEVICE_NUMBERS, Invariant.NO_NUL_IN_PLAN);
+    static final Set<Invariant> AWAITING_VALIDATION = EnumSet.noneOf(Invariant.class);
 
     /**
      * Java findings of the fuzzer that are not fixed yet (docs/fuzzing.md "Findings"): the fuzz test lets an outcome
