@@ -492,6 +492,20 @@ public final class ContainerEngine {
         }
         if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("container not running");
         signalInit(st, signal);
+        if (signal == 9) thawAfterKill(st);
+    }
+
+    /**
+     * A v1-frozen task does not act on SIGKILL until it is thawed (cgroup-v1/freezer-subsystem.rst): without a
+     * thaw the init of a paused container stays in D state and `kill ID KILL` changes nothing. A v2 frozen
+     * cgroup lets fatal signals through (cgroup-v2.rst "Core Interface Files", cgroup.freeze), but would stay
+     * marked frozen. runc's Signal() thaws after SIGKILL on both, and only after SIGKILL: any other signal
+     * leaves a paused container paused.
+     */
+    private void thawAfterKill(ContainerState st) {
+        if (st.cgroupPaths().isEmpty()) return;
+        CgroupManager cg = Cgroups.load(st.cgroupPaths());
+        if (cg.isFrozen()) cg.thaw();
     }
 
     /**
