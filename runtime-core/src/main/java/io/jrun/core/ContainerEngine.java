@@ -214,7 +214,11 @@ public final class ContainerEngine {
                 if (spec.hooks() != null) {
                     Path saved = dir.resolve(HOOKS_FILE);
                     Files.writeString(saved, io.jrun.core.spec.SpecWriter.write(spec));
-                    String state = Hooks.stateJson(st, "creating", pid);
+                    // The status `state` reports now: "created" (runtime.md "State": the create operation's
+                    // environment exists, the init has not run the user's program; the lifecycle's hooks come
+                    // after it), and what a hook that runs `jrun state` sees. runc passes "creating" here;
+                    // runtime-tools' hooks_stdin expects "created" for prestart.
+                    String state = Hooks.stateJson(st, status(st).json(), pid);
                     Hooks.run(sys(), "prestart", Hooks.of(spec.hooks().prestart()), state);
                     Hooks.run(sys(), "createRuntime", Hooks.of(spec.hooks().createRuntime()), state);
                 }
@@ -229,7 +233,7 @@ public final class ContainerEngine {
                 // createContainer: in the container's namespaces; jrun-init runs it as an exec'd process, so
                 // after pivot_root rather than before (docs/hooks.md "Deviations").
                 new ExecEngine(this).runHookInContainer(st, "createContainer", spec.hooks().createContainer(),
-                        Hooks.stateJson(st, "creating", pid));
+                        Hooks.stateJson(st, status(st).json(), pid));
             }
             if (r.pidFile() != null) writePidFile(r.pidFile(), pid);
             undo.clear();
@@ -317,6 +321,16 @@ public final class ContainerEngine {
             } catch (RuntimeException ignored) {
                 // the caller is already failing with an earlier error
             }
+        }
+    }
+
+    /** Sends the plan and answers the helper until it reports the init's pid; explains a death by OOM. */
+    private int launch(HelperSession h, byte[] plan, CgroupManager cg, Spec spec) {
+        try {
+            h.sendPlan(plan);
+            return converse(h, spec);
+        } catch (RuntimeException e) {
+            throw explainOom(e, cg, spec);
         }
     }
 
