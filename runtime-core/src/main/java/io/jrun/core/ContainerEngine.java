@@ -201,8 +201,7 @@ public final class ContainerEngine {
                 join.await();
                 warmup.stop();
                 Trace.mark("helper in cgroup");
-                h.sendPlan(plan);
-                pid = converse(h, spec);
+                pid = launch(h, plan, cg, spec);
                 Trace.mark("init pid received");
                 Debug.log(() -> "create " + r.id() + ": helper " + h.helperPid() + ", container init " + pid);
                 undo.push(() -> killQuietly(pid));
@@ -224,7 +223,11 @@ public final class ContainerEngine {
                 }
                 h.send(HelperSession.CONTINUE);
                 TestPause.at("ready");
-                h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                try {
+                    h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                } catch (RuntimeException e) {
+                    throw explainOom(e, cg, spec);
+                }
                 Trace.mark("init ready");
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
                 Processes.reap(sys(), h.helperPid());
