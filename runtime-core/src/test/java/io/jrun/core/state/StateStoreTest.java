@@ -101,7 +101,7 @@ class StateStoreTest {
         s.claim("big");
         // 2 M backspaces: ~4 MB in config.json ("\\b"), 12 MB as state.json writes them ("\\u0008")
         ContainerState st = new ContainerState("1.2.0", "big", 0, 0, "/b", "/r", "t", "",
-                Map.of("x", "\b".repeat(2_000_000)), Map.of(), true, "0.1.0");
+                Map.of("x", "\b".repeat(2_000_000)), Map.of(), true, "0.1.0", true);
         JrunException e = assertThrows(JrunException.class, () -> s.save(st));
         assertTrue(e.getMessage().startsWith("config.json: annotations: too large: the container's state would be "
                 + "12000"), e.getMessage());
