@@ -139,3 +139,17 @@ deb:
 # Installs the .deb, runs a busybox container through /usr/bin/jrun, purges it and checks nothing is left.
 deb-test: deb
 	bash packaging/deb/test-deb.sh $(DEB)
+
+# ---- harnesses in the tree: OCI conformance, the cgroup v2 guest (docs/conformance.md, docs/cgroups.md) ----
+.PHONY: conformance vm-test
+# runtime-tools' validation programs, prebuilt by the user (the repository holds none of their code): runtimetest
+# and validation/*.t in OCI_VALIDATION_DIR. runc is the reference column; the verdict: jrun passes what runc passes.
+OCI_VALIDATION_DIR ?= /var/tmp/oci-validation
+CONFORMANCE_RUNTIMES ?= runc $(BINDIR)/jrun
+conformance: install
+	OCI_VALIDATION_DIR=$(OCI_VALIDATION_DIR) bash packaging/conformance/run-validation.sh $(CONFORMANCE_RUNTIMES)
+
+# CgroupV2VmIT in one boot of the pure cgroup v2 QEMU guest (packaging/vm/run-in-vm.sh; minutes under emulation).
+vm-test: install
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Dtest=CgroupV2VmIT -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djrun.vm.script=$(CURDIR)/packaging/vm/run-in-vm.sh test

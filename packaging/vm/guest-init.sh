@@ -37,11 +37,15 @@ while read -r dir; do  # the shared directories, read-write at their host paths
   mount -t 9p -o "$P9,cache=mmap" "rw$i" "$R$dir" || die "9p share $dir"
   i=$((i + 1))
 done < $R/run/vm-job/shares
-[ -d "$R/run/vm-job/modules" ] && mkdir -p "$R/lib/modules/$(uname -r)" && mount --bind "$R/run/vm-job/modules" "$R/lib/modules/$(uname -r)"
-cp /bin/busybox $R/run/vm-busybox
+kmod=$R$(cat $R/run/vm-job/kmoddir)
+if [ -d "$kmod" ]; then mkdir -p "$R/lib/modules/$(uname -r)" && mount --bind "$kmod" "$R/lib/modules/$(uname -r)"; fi
+# busybox keeps its name (it picks the applet by the name it is called by)
+mkdir -p $R/run/vm-bin && cp /bin/busybox $R/run/vm-bin/busybox
+# modules on demand (overlay, veth, ...): the host root may have no kmod; busybox modprobe reads modules.dep
+ln -s busybox $R/run/vm-bin/modprobe && echo /run/vm-bin/modprobe > $R/proc/sys/kernel/modprobe
 echo "127.0.1.1 jrun-vm" >> $R/etc/hosts
-exec switch_root $R /run/vm-busybox sh -c '
-  B=/run/vm-busybox
+exec switch_root $R /run/vm-bin/busybox sh -c '
+  B=/run/vm-bin/busybox
   $B hostname jrun-vm
   $B ip link set lo up
   $B mount --make-rshared /

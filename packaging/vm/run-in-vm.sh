@@ -58,17 +58,21 @@ kernel_package() {
   echo "$p"
 }
 
-# fetch_kernel PKG: $cache/PKG/{vmlinuz,modules/} from the package, unpacked, not installed
+# fetch_kernel PKG: $cache/PKG/vmlinuz and $cache/PKG/modules (its /lib/modules/VERSION, with modules.dep) from
+# the package, unpacked, not installed
 fetch_kernel() {
-  local kdir=$cache/$1 tmp
+  local kdir=$cache/$1 tmp ver
   [ -f "$kdir/ready" ] && return
   say "fetching $1"
   tmp=$(mktemp -d "$cache/fetch.XXXXXX")
   (cd "$tmp" && apt-get download -q "$1" >/dev/null 2>&1) || { rm -rf "$tmp"; echo "run-in-vm: apt-get download $1 failed" >&2; exit 125; }
   dpkg -x "$tmp"/*.deb "$tmp/x"
+  ver=$(ls "$tmp/x/lib/modules")
+  # dpkg -x runs no maintainer script: modules.dep (and kmod's indexes, for the guest's modprobe) are made here
+  if [ -x /sbin/depmod ]; then /sbin/depmod -b "$tmp/x" "$ver"; else busybox depmod -b "$tmp/x" "$ver"; fi
   rm -rf "$kdir" && mkdir -p "$kdir"
   mv "$tmp"/x/boot/vmlinuz-* "$kdir/vmlinuz"
-  mv "$tmp"/x/lib/modules/* "$kdir/modules"
+  mv "$tmp/x/lib/modules/$ver" "$kdir/modules"
   rm -rf "$tmp"
   touch "$kdir/ready"
 }
@@ -119,7 +123,9 @@ make_initramfs() {
   mkdir -p "$tree"/{bin,dev,proc,sys,modules.d}
   cp /bin/busybox "$tree/bin/busybox"
   install -m 0755 "$here/guest-init.sh" "$tree/init"
-  for m in $(modules_for "$kdir" virtio_pci 9pnet_virtio 9p overlay); do
+  mods=$(modules_for "$kdir" virtio_pci 9pnet_virtio 9p overlay)
+  [ -n "$mods" ] || { echo "run-in-vm: no boot modules found in $kdir/modules" >&2; exit 125; }
+  for m in $mods; do
     strip_signature "$kdir/modules/$m" "$tree/modules.d/$(basename "$m")"
     basename "$m" >> "$tree/modules"
   done
@@ -157,8 +163,8 @@ printf '%s\n' "${shares[@]+"${shares[@]}"}" | awk 'NF && !seen[$0]++' > "$job/sh
   printf ' %q' "$@"
   echo
 } > "$job/cmd.sh"
-ln -s "$kdir/modules" "$job/modules.link" 2>/dev/null || true
-cp -a "$kdir/modules/." "$job/modules" 2>/dev/null || true
+# the guest kernel's modules, loaded on demand: the guest sees this host path read-only and mounts it there
+echo "$kdir/modules" > "$job/kmoddir"
 
 model=none
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot -m "$mem" -smp "$cpus"
