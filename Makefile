@@ -4,6 +4,7 @@
 #   make test     all unit and integration tests (root)
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
 #   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
+#   make fuzz     the config fuzzer and the plan decoder's fuzzer, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make deb      target/jrun_VERSION_amd64.deb (PREFIX=/usr); make deb-test installs, uses and purges it
 #   make conformance  runtime-tools' validation programs (prebuilt in OCI_VALIDATION_DIR) on jrun beside runc
 #   make vm-test  the cgroup v2 integration test in a pure cgroup v2 QEMU guest (packaging/vm)
@@ -31,9 +32,9 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Debian packages the build, the tests and the benchmark need.
 DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps \
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
-  linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross
+  linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev
 
-.PHONY: deps build install aot demo test unit-test it e2e bench jmh clean
+.PHONY: deps build install aot demo test unit-test it e2e bench jmh fuzz clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -100,6 +101,20 @@ jmh: deps
 	$(MVN) -Pjmh -pl bench/jmh -am -DskipTests package
 	$(JAVA) -Djrun.spec=$(CURDIR)/bench/data/docker-create-config-memory.json \
 	  -cp "bench/jmh/target/jrun-jmh-0.1.0.jar:bench/jmh/target/lib/*" org.openjdk.jmh.Main $(JMH_OPTS) io.jrun.bench
+
+# Long fuzzing runs (docs/fuzzing.md); the build's tests run both for seconds. Jazzer over create's config path
+# (ConfigFuzzTest; findings land in its Inputs directory under runtime-core/src/test/resources), then libFuzzer over
+# jrun-init's plan decoder, seeded with the plans PlanSeedsTest writes (findings under native-bindings/target/native/fuzz).
+# The clients' configs in ../shared, where it sits beside the repo, join the config fuzzer's working corpus.
+FUZZ_SECONDS ?= 300
+CONFIG_FUZZ_CORPUS := runtime-core/.cifuzz-corpus/io.jrun.core.launch.ConfigFuzzTest/configPath
+fuzz: deps
+	if [ -d ../shared/reference/client-specs ]; then mkdir -p $(CONFIG_FUZZ_CORPUS) && \
+	  cp ../shared/reference/client-specs/*config*.json $(CONFIG_FUZZ_CORPUS)/; fi
+	$(MVN_TEST) -pl runtime-core -am -DskipITs=true -Dtest='ConfigFuzzTest,PlanSeedsTest' \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Djrun.fuzz.duration=$(FUZZ_SECONDS)s test
+	$(MAKE) --no-print-directory -C native-bindings/src/main/c OUT=$(CURDIR)/native-bindings/target/native \
+	  FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_EXTRA=$(CURDIR)/runtime-core/target/plan-seeds fuzz-run
 
 clean:
 	$(MVN) clean

@@ -76,6 +76,23 @@ class HardeningHelperIT extends ItBase {
         ok("start", "fakeproc");
     }
 
+    /** And the config cannot put anything but a procfs at /proc (runc's checkProcMount). */
+    @Test
+    void aBindAtProcIsRefusedNamingTheField() throws Exception {
+        Path fake = Files.createDirectories(work.resolve("fakeproc"));
+        Path b = bundle("bindproc", List.of("true"));
+        Path cfg = b.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace(
+                "{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}",
+                "{\"destination\": \"/proc\", \"type\": \"bind\", \"source\": " + Bundles.q(fake.toString())
+                        + ", \"options\": [\"rbind\"]}"));
+        Jrun.Result r = jrun.run("create", "--bundle", b.toString(), "bindproc");
+        assertNotEquals(0, r.code(), r::toString);
+        assertEquals("jrun: config.json: mounts[0].type: /proc must be mounted with type proc, found \"bind\"",
+                r.err().strip(), r::toString);
+        assertEquals("", ok("list", "-q").out().strip());
+    }
+
     /** An image's /dev/console symlink is replaced by a fresh mount point, never followed. */
     @Test
     void devConsoleSymlinkInTheImageIsNotFollowed() throws Exception {

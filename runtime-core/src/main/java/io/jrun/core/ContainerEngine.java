@@ -112,7 +112,7 @@ public final class ContainerEngine {
         try (StateStore.Lock lock = store.lock(r.id())) {
             ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
                     rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
-                    Version.version());
+                    Version.version(), newPidNs(spec));
             // Recorded right after the claim, before anything exists outside the state dir, so that `state`
             // and `list` show a half-created container as "creating" and `delete --force` can clean up after
             // a jrun killed at any later point of create (it knows the cgroup paths from here on).
@@ -160,6 +160,7 @@ public final class ContainerEngine {
                 spawnError = e;
             }
             try {
+                refuseOccupied(cg);
                 cg.create();
             } catch (RuntimeException e) {
                 if (spawned != null) {
@@ -200,8 +201,7 @@ public final class ContainerEngine {
                 join.await();
                 warmup.stop();
                 Trace.mark("helper in cgroup");
-                h.sendPlan(plan);
-                pid = converse(h, spec);
+                pid = launch(h, plan, cg, spec);
                 Trace.mark("init pid received");
                 Debug.log(() -> "create " + r.id() + ": helper " + h.helperPid() + ", container init " + pid);
                 undo.push(() -> killQuietly(pid));
@@ -213,13 +213,21 @@ public final class ContainerEngine {
                 if (spec.hooks() != null) {
                     Path saved = dir.resolve(HOOKS_FILE);
                     Files.writeString(saved, io.jrun.core.spec.SpecWriter.write(spec));
-                    String state = Hooks.stateJson(st, "creating", pid);
+                    // The status `state` reports now: "created" (runtime.md "State": the create operation's
+                    // environment exists, the init has not run the user's program; the lifecycle's hooks come
+                    // after it), and what a hook that runs `jrun state` sees. runc passes "creating" here;
+                    // runtime-tools' hooks_stdin expects "created" for prestart.
+                    String state = Hooks.stateJson(st, status(st).json(), pid);
                     Hooks.run(sys(), "prestart", Hooks.of(spec.hooks().prestart()), state);
                     Hooks.run(sys(), "createRuntime", Hooks.of(spec.hooks().createRuntime()), state);
                 }
                 h.send(HelperSession.CONTINUE);
                 TestPause.at("ready");
-                h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                try {
+                    h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
+                } catch (RuntimeException e) {
+                    throw explainOom(e, cg, spec);
+                }
                 Trace.mark("init ready");
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
                 Processes.reap(sys(), h.helperPid());
@@ -228,7 +236,7 @@ public final class ContainerEngine {
                 // createContainer: in the container's namespaces; jrun-init runs it as an exec'd process, so
                 // after pivot_root rather than before (docs/hooks.md "Deviations").
                 new ExecEngine(this).runHookInContainer(st, "createContainer", spec.hooks().createContainer(),
-                        Hooks.stateJson(st, "creating", pid));
+                        Hooks.stateJson(st, status(st).json(), pid));
             }
             if (r.pidFile() != null) writePidFile(r.pidFile(), pid);
             undo.clear();
@@ -240,6 +248,45 @@ public final class ContainerEngine {
             rollback(undo);
             throw e;
         }
+    }
+
+    /**
+     * A jrun-init or init that the OOM killer takes during create (a memory limit below what they need) dies
+     * without a word: create would only say that jrun-init exited unexpectedly. The cgroup's OOM-kill counter
+     * (v1 memory.oom_control, v2 memory.events "oom_kill") tells why. It starts at 0 in a cgroup jrun created;
+     * an existing empty cgroup joined at create keeps its count, which could only mislabel a helper that also
+     * died without a word. A limit the kernel refuses outright (v1 EBUSY) is a CgroupException naming the field
+     * already; runc reports both cases as "unable to set memory limit".
+     */
+    private static RuntimeException explainOom(RuntimeException e, CgroupManager cg, Spec spec) {
+        if (e instanceof io.jrun.core.cgroup.CgroupException) return e;
+        Spec.Resources r = spec.linux().resources();
+        Long limit = r == null || r.memory() == null ? null : r.memory().limit();
+        if (limit == null || limit <= 0 || ContainerControl.oomKills(cg.paths()) == 0) return e;
+        return new JrunException("linux.resources.memory.limit: " + limit + " is below what the container's init "
+                + "needs to start (killed by the OOM killer)", e);
+    }
+
+    /** Whether linux.namespaces asks for a new pid namespace (a "pid" entry without a path to join). */
+    private static boolean newPidNs(Spec spec) {
+        for (Spec.Namespace n : spec.linux().namespaces()) {
+            if ("pid".equals(n.type()) && (n.path() == null || n.path().isEmpty())) return true;
+        }
+        return false;
+    }
+
+    /**
+     * runc 1.2's rule (libcontainer Create) and wording: an existing cgroup that already has processes, or is
+     * frozen, is refused. Joining it would make another container's processes this one's: its `kill --all` and
+     * `delete --force` would signal them, and a frozen cgroup would hang create. Checked before anything exists,
+     * so the refusal leaves nothing behind and never removes the other container's cgroup. An existing empty
+     * cgroup (a stopped container's, a parent set up by an engine) is joined, as with runc.
+     */
+    private static void refuseOccupied(CgroupManager cg) {
+        if (!cg.exists()) return;
+        int n = cg.pids().size();
+        if (n > 0) throw new JrunException("container's cgroup is not empty: " + n + " process(es) found");
+        if (cg.isFrozen()) throw new JrunException("container's cgroup unexpectedly frozen");
     }
 
     /** {@code cg.addProcess(pid)} on a thread of its own; {@link #await} waits for it and rethrows its failure. */
@@ -277,6 +324,16 @@ public final class ContainerEngine {
             } catch (RuntimeException ignored) {
                 // the caller is already failing with an earlier error
             }
+        }
+    }
+
+    /** Sends the plan and answers the helper until it reports the init's pid; explains a death by OOM. */
+    private int launch(HelperSession h, byte[] plan, CgroupManager cg, Spec spec) {
+        try {
+            h.sendPlan(plan);
+            return converse(h, spec);
+        } catch (RuntimeException e) {
+            throw explainOom(e, cg, spec);
         }
     }
 
@@ -492,6 +549,20 @@ public final class ContainerEngine {
         }
         if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("container not running");
         signalInit(st, signal);
+        if (signal == 9) thawAfterKill(st);
+    }
+
+    /**
+     * A v1-frozen task does not act on SIGKILL until it is thawed (cgroup-v1/freezer-subsystem.rst): without a
+     * thaw the init of a paused container stays in D state and `kill ID KILL` changes nothing. A v2 frozen
+     * cgroup lets fatal signals through (cgroup-v2.rst "Core Interface Files", cgroup.freeze), but would stay
+     * marked frozen. runc's Signal() thaws after SIGKILL on both, and only after SIGKILL: any other signal
+     * leaves a paused container paused.
+     */
+    private void thawAfterKill(ContainerState st) {
+        if (st.cgroupPaths().isEmpty()) return;
+        CgroupManager cg = Cgroups.load(st.cgroupPaths());
+        if (cg.isFrozen()) cg.thaw();
     }
 
     /**
@@ -558,17 +629,30 @@ public final class ContainerEngine {
                     }
                 }
                 if (st.pid() > 0) waitGone(st.pid(), st);
-            } else if (cg != null && cg.exists() && st.cgroupCreated()) {
+            } else if (cg != null && cg.exists() && st.cgroupCreated() && !st.privatePidNs()) {
                 // The init is gone but stragglers may remain in the cgroup (runtime.md: delete "MUST" clean up).
+                // Only without a pid namespace of its own: runc's destroy() rule, see sharedCgroup below.
                 cg.killAll(9, (pid, sig) -> Processes.signalQuietly(sys(), pid, sig));
             }
-            if (cg != null && st.cgroupCreated()) destroyCgroup(cg);
+            if (cg != null && st.cgroupCreated() && !sharedCgroup(st, s, cg)) destroyCgroup(cg);
             hooks = savedHooks(id);
             last = st;
         }
         store.remove(id);
         // poststop: after the container is deleted, before delete returns; failures only warn (config.md)
         if (hooks != null) Hooks.runLogged(sys(), "poststop", Hooks.of(hooks.poststop()), Hooks.stateJson(last, "stopped", 0));
+    }
+
+    /**
+     * A stopped container with its own pid namespace has no process left: its init's death killed them all and
+     * the init is not reported gone before they are (pid_namespaces(7); zap_pid_namespace waits for them). So a
+     * process still in its cgroup is another container's, created into the same (then empty) cgroupsPath: it
+     * is not signalled, and the cgroup, which is that container's now, stays for that container's delete.
+     */
+    private static boolean sharedCgroup(ContainerState st, Status s, CgroupManager cg) {
+        if (s != Status.STOPPED || !st.privatePidNs() || !cg.exists() || cg.pids().isEmpty()) return false;
+        Debug.log(() -> "delete " + st.id() + ": cgroup " + cg.paths() + " holds another container's processes: kept");
+        return true;
     }
 
     private static void destroyCgroup(CgroupManager cg) {

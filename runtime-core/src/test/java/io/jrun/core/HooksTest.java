@@ -11,7 +11,7 @@ class HooksTest {
     @Test
     void stateJsonHasTheSpecFieldsEscaped() {
         ContainerState st = new ContainerState("1.2.0", "c1", 42, 1, "/b\"x", "/b/rootfs", "t", "", Map.of("k", "v\n"),
-                Map.of(), true, "0");
+                Map.of(), true, "0", true);
         assertEquals("{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":42,"
                 + "\"bundle\":\"/b\\\"x\",\"annotations\":{\"k\":\"v\\n\"}}", Hooks.stateJson(st, "creating", 42));
         assertEquals("{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"stopped\",\"bundle\":\"/b\\\"x\","

@@ -295,7 +295,7 @@ public final class CgroupV1Manager extends CgroupManagerBase {
             write("linux.resources.memory.swap", d, "memory.memsw.limit_in_bytes", Long.toString(swap));
         }
         if (limit != 0) {
-            write("linux.resources.memory.limit", d, "memory.limit_in_bytes", Long.toString(limit));
+            writeMemoryLimit(d, limit);
         }
         if (!memswFirst && swap != 0) {
             write("linux.resources.memory.swap", d, "memory.memsw.limit_in_bytes", Long.toString(swap));
@@ -325,6 +325,25 @@ public final class CgroupV1Manager extends CgroupManagerBase {
                             + d.resolve("memory.use_hierarchy") + ": " + CgroupFs.describe(e), e);
                 }
             }
+        }
+    }
+
+    /**
+     * memory.limit_in_bytes: the kernel reclaims down to a new limit and refuses it with EBUSY when it cannot
+     * (cgroup-v1/memory.rst 2.5), e.g. a limit below what jrun-init already uses at create. runc's wording
+     * then says so, with the usage, instead of "device or resource busy".
+     */
+    private void writeMemoryLimit(Path d, long limit) {
+        Path p = d.resolve("memory.limit_in_bytes");
+        try {
+            fs.write(p, Long.toString(limit));
+        } catch (IOException e) {
+            if (CgroupFs.isBusy(e)) {
+                throw new CgroupException("linux.resources.memory.limit: unable to set memory limit to " + limit
+                        + " (current usage: " + readLong(d, "memory.usage_in_bytes") + ", peak usage: "
+                        + readLong(d, "memory.max_usage_in_bytes") + ")", e);
+            }
+            throw new CgroupException("linux.resources.memory.limit: write " + p + ": " + CgroupFs.describe(e), e);
         }
     }
 

@@ -7,11 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -21,18 +24,33 @@ import java.util.List;
  * No cryptographic hash is needed for that, and MessageDigest's provider set-up cost ~10 ms of every create in
  * a cold JVM (docs/performance.md). Best effort: any I/O problem or a damaged file just means compiling again;
  * the cache never fails a container start.
+ *
+ * <p>Bounded: each distinct profile (every docker capability set, every kernel upgrade) adds an entry, so
+ * storing one beyond {@link #MAX_ENTRIES} removes the oldest (by modification time: first stored, first out;
+ * a hit does not touch the file, which would cost a write on every create). An evicted profile that is still
+ * in use is compiled and stored again once.
  */
 public final class SeccompCache {
     /** Bump when the compiler's output for the same input changes, so stale programs are never reused. */
     static final int COMPILER_VERSION = 1;
     private static final int MAGIC = 0x4a534331; // "JSC1": header, key, program
     private static final int HEADER = 16; // magic, flags, instruction count, key length
+    /** Entries kept: ~20 KB each for docker's profile (key and program), so about 1.3 MB at most. */
+    static final int MAX_ENTRIES = 64;
+    /** A temp file this old was left by a writer that died between write and rename. */
+    private static final long STALE_TMP_MS = 60_000;
 
     private final Path dir;
+    private final int maxEntries;
 
     /** {@code dir} is typically {@code <root>/seccomp-cache/}; it is created on first store. */
     public SeccompCache(Path dir) {
+        this(dir, MAX_ENTRIES);
+    }
+
+    SeccompCache(Path dir, int maxEntries) {
         this.dir = dir;
+        this.maxEntries = maxEntries;
     }
 
     /** The host's filter for {@code s}, from the cache or compiled (and then stored). */
@@ -46,7 +64,7 @@ public final class SeccompCache {
         CompiledFilter cached = read(file, key);
         if (cached != null) return cached;
         CompiledFilter f = SeccompCompiler.compile(s, arch);
-        write(file, key, f);
+        if (write(file, key, f)) evict(file);
         return f;
     }
 
@@ -143,7 +161,8 @@ public final class SeccompCache {
         }
     }
 
-    private static void write(Path file, byte[] key, CompiledFilter f) {
+    /** Stores the entry; false when it could not (best effort). */
+    private static boolean write(Path file, byte[] key, CompiledFilter f) {
         Path tmp = null;
         try {
             Files.createDirectories(dir(file));
@@ -161,8 +180,10 @@ public final class SeccompCache {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            return true;
         } catch (IOException | RuntimeException e) {
             // best effort: a read-only or full root only costs a recompile next time
+            return false;
         } finally {
             if (tmp != null) {
                 try {
@@ -171,6 +192,31 @@ public final class SeccompCache {
                     // nothing more to do
                 }
             }
+        }
+    }
+
+    /**
+     * Removes the oldest entries beyond {@link #maxEntries}, never {@code keep} (just stored), and temp files
+     * left by dead writers. Runs after a store only, so a hit costs no directory listing. Concurrent jruns may
+     * evict the same files: a file already gone is fine, and a reader of a removed entry just compiles again.
+     */
+    private void evict(Path keep) {
+        record Entry(Path path, long mtime) {}
+        List<Entry> entries = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(keep))) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                long mtime = Files.getLastModifiedTime(p).toMillis();
+                if (name.startsWith(".tmp-") && now - mtime > STALE_TMP_MS) Files.deleteIfExists(p);
+                else if (name.endsWith(".bpf") && !p.equals(keep)) entries.add(new Entry(p, mtime));
+            }
+            int excess = entries.size() + 1 - maxEntries;
+            if (excess <= 0) return;
+            entries.sort(Comparator.comparingLong(Entry::mtime).thenComparing(e -> e.path().getFileName().toString()));
+            for (int i = 0; i < excess; i++) Files.deleteIfExists(entries.get(i).path());
+        } catch (IOException | RuntimeException e) {
+            // best effort, like the store: another jrun removed a file while we listed, or the root is read-only
         }
     }
 

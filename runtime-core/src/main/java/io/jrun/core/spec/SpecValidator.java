@@ -108,11 +108,12 @@ public final class SpecValidator {
         if (spec.hooks() != null) {
             hooks(spec.hooks());
         }
-        if (spec.linux() != null) {
-            linux(spec.linux(), spec, bundle != null);
-        } else if (spec.hostname() != null && !spec.hostname().isEmpty()) {
-            fail("hostname", "requires a new uts namespace");
+        // config.md makes "linux" optional for the document, but a Linux container without it would share every
+        // namespace of the host by omission; refused like youki does (found by the config fuzzer).
+        if (spec.linux() == null) {
+            fail("linux", "required: jrun runs Linux containers (an empty object shares every host namespace)");
         }
+        linux(spec.linux(), spec, bundle != null);
     }
 
     /** exec's process.json (or the Process built from exec's arguments). */
@@ -131,6 +132,7 @@ public final class SpecValidator {
         if (root == null || root.path() == null || root.path().isEmpty()) {
             fail("root.path", "required");
         }
+        encodable("root.path", root.path());
         if (bundle != null) {
             Path rootfs = bundle.resolve(root.path());
             if (!Files.exists(rootfs)) {
@@ -160,6 +162,40 @@ public final class SpecValidator {
             }
             idMappings(p + ".uidMappings", nn(m.uidMappings()));
             idMappings(p + ".gidMappings", nn(m.gidMappings()));
+            encodable(p + ".destination", m.destination());
+            encodable(p + ".source", m.source());
+            procMount(p, m);
+        }
+    }
+
+    /** The files under /proc that tools such as lxcfs replace with their own (runc's list, checkProcMount). */
+    private static final Set<String> PROC_REPLACEABLE = Set.of("/proc/cpuinfo",
+            "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime", "/proc/loadavg",
+            "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid");
+
+    /**
+     * CVE-2019-16884 class, runc's checkProcMount: every process in the container (and the helper's sysctl and
+     * label writes) trusts what it finds at /proc, so /proc itself must be a procfs, and inside it only a procfs
+     * or one of the files lxcfs-style tools replace may be mounted.
+     */
+    private static void procMount(String p, Spec.Mount m) {
+        String dest = Path.of(m.destination()).normalize().toString();
+        if (dest.equals("/proc")) {
+            if (!"proc".equals(m.type())) {
+                fail(p + ".type", "/proc must be mounted with type proc, found " + quote(m.type()));
+            }
+        } else if (dest.startsWith("/proc/") && !"proc".equals(m.type()) && !PROC_REPLACEABLE.contains(dest)
+                && !onProcfs(m.source())) {
+            fail(p + ".destination", quote(m.destination()) + " cannot be mounted because it is inside /proc");
+        }
+    }
+
+    private static boolean onProcfs(String source) {
+        if (source == null || !source.startsWith("/")) return false;
+        try {
+            return "proc".equals(Files.getFileStore(Path.of(source)).type());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -201,6 +237,7 @@ public final class SpecValidator {
         if (!p.cwd().startsWith("/")) {
             fail(file, prefix + "cwd", "must be an absolute path, found " + quote(p.cwd()));
         }
+        encodable(file, prefix + "cwd", p.cwd());
         Spec.User u = p.user();
         if (u != null && u.umask() != null && u.umask() > 0777) {
             fail(file, prefix + "user.umask", "must be at most 0777 (511), found " + u.umask());
@@ -564,6 +601,25 @@ public final class SpecValidator {
         }
         if (!value.startsWith("/")) {
             fail(path, "must be an absolute path, found " + quote(value));
+        }
+        encodable(path, value);
+    }
+
+    private static void encodable(String path, String value) {
+        encodable(CONFIG, path, value);
+    }
+
+    /**
+     * java.nio cannot name a path that the platform encoding cannot encode (a lone surrogate, or any non-ASCII
+     * character when jrun runs in the C locale, as under a service manager): refused here by field, before
+     * anything reaches Path.of (found by the config fuzzer, docs/fuzzing.md).
+     */
+    private static void encodable(String file, String path, String value) {
+        if (value == null) return;
+        try {
+            Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            fail(file, path, "cannot be used as a path in this locale, found " + quote(value));
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.Map;
  *                      never taken for the container (and never signalled)
  * @param created       RFC 3339 creation time
  * @param cgroupPaths   hierarchy name → absolute cgroup directory (from the cgroup manager)
+ * @param privatePidNs  whether the container has a new pid namespace of its own: then the kernel kills all of
+ *                      its processes when its init dies (pid_namespaces(7)), so whatever its cgroup holds after
+ *                      that belongs to someone else, and delete leaves it alone
  */
 public record ContainerState(
         String ociVersion,
@@ -24,10 +27,11 @@ public record ContainerState(
         Map<String, String> annotations,
         Map<String, String> cgroupPaths,
         boolean cgroupCreated,
-        String jrunVersion) {
+        String jrunVersion,
+        boolean privatePidNs) {
 
     public ContainerState withPid(int newPid, long startTime) {
         return new ContainerState(ociVersion, id, newPid, startTime, bundle, rootfs, created, owner, annotations,
-                cgroupPaths, cgroupCreated, jrunVersion);
+                cgroupPaths, cgroupCreated, jrunVersion, privatePidNs);
     }
 }

@@ -204,7 +204,8 @@ public final class StateStore {
         map(b, "annotations", s.annotations()).append(',');
         map(b, "cgroupPaths", s.cgroupPaths()).append(',');
         Json.appendQuoted(b, "cgroupCreated").append(':').append(s.cgroupCreated()).append(',');
-        field(b, "jrunVersion", s.jrunVersion());
+        field(b, "jrunVersion", s.jrunVersion()).append(',');
+        Json.appendQuoted(b, "privatePidNs").append(':').append(s.privatePidNs());
         return b.append('}').toString();
     }
 
@@ -228,6 +229,7 @@ public final class StateStore {
         int pid = 0;
         long start = 0;
         boolean cgroupCreated = false;
+        boolean privatePidNs = false; // absent (an older jrun's state): delete kills stragglers, as it did then
         Map<String, String> annotations = Map.of(), cgroups = Map.of();
         if (!(JsonTree.parse(bytes, STATE_FILE) instanceof JsonTree.Obj o)) throw new IllegalArgumentException("not a JSON object");
         for (Map.Entry<String, JsonTree.Node> e : o.members().entrySet()) {
@@ -245,11 +247,12 @@ public final class StateStore {
                 case "cgroupPaths" -> cgroups = textMap(v);
                 case "cgroupCreated" -> cgroupCreated = v instanceof JsonTree.Bool b && b.value();
                 case "jrunVersion" -> version = text(v);
+                case "privatePidNs" -> privatePidNs = v instanceof JsonTree.Bool b && b.value();
                 default -> { } // written by another jrun version: ignored
             }
         }
         return new ContainerState(ociVersion, id, pid, start, bundle, rootfs, created, owner, annotations, cgroups,
-                cgroupCreated, version);
+                cgroupCreated, version, privatePidNs);
     }
 
     private static String text(JsonTree.Node v) {

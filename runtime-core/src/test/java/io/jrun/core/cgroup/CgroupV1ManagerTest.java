@@ -211,6 +211,25 @@ class CgroupV1ManagerTest {
     }
 
     @Test
+    void aLimitTheKernelCannotReclaimDownToSaysSoWithTheUsage() {
+        file(dirs.get("memory"), "memory.usage_in_bytes", "700000");
+        file(dirs.get("memory"), "memory.max_usage_in_bytes", "900000");
+        CgroupFs busy = new CgroupTestTree.RecordingFs(root) {
+            @Override
+            public void write(Path file, String value) throws java.io.IOException {
+                if (file.getFileName().toString().equals("memory.limit_in_bytes")) {
+                    throw new java.nio.file.FileSystemException(file.toString(), null, "Device or resource busy");
+                }
+                super.write(file, value);
+            }
+        };
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> new CgroupV1Manager(dirs, busy, List.of()).apply(res().memory(mem(4096L, null)).build()));
+        assertEquals("linux.resources.memory.limit: unable to set memory limit to 4096 (current usage: 700000, "
+                + "peak usage: 900000)", e.getMessage());
+    }
+
+    @Test
     void checkBeforeUpdateRefusesALimitBelowUsage() {
         file(dirs.get("memory"), "memory.usage_in_bytes", "50000000");
         CgroupException e = assertThrows(CgroupException.class, () -> m.update(res().memory(

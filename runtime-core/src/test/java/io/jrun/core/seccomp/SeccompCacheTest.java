@@ -2,6 +2,7 @@ package io.jrun.core.seccomp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.jrun.core.spec.Spec;
 import io.jrun.seccomp.Arch;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -57,6 +59,45 @@ class SeccompCacheTest {
         assertArrayEquals(a.program(), c.program());
         assertEquals(a.flags(), c.flags());
         assertEquals(0, files(dir).stream().filter(p -> p.getFileName().toString().startsWith(".tmp")).count(), "no temp files left");
+    }
+
+    @Test
+    void storingBeyondTheBoundRemovesTheOldestEntries() throws Exception {
+        Path dir = tmp.resolve("bounded");
+        SeccompCache cache = new SeccompCache(dir, 3);
+        Spec.Seccomp s = SeccompProfiles.defaultFor(Set.of(), Arch.X86_64);
+        long t0 = System.currentTimeMillis() - 100_000;
+        for (int i = 1; i <= 3; i++) {
+            cache.getOrCompile(s, Arch.X86_64, "k" + i);
+            // explicit ages: k1 oldest; file systems with coarse timestamps would otherwise tie
+            Files.setLastModifiedTime(entry(dir, s, "k" + i), FileTime.fromMillis(t0 + i * 1000L));
+        }
+        Path deadWriters = dir.resolve(".tmp-x.bpf-1");
+        Files.write(deadWriters, new byte[] {1});
+        Files.setLastModifiedTime(deadWriters, FileTime.fromMillis(t0));
+        assertEquals(4, files(dir).size());
+        cache.getOrCompile(s, Arch.X86_64, "k4");
+        assertEquals(List.of("k2", "k3", "k4"), present(dir, s, "k1", "k2", "k3", "k4"));
+        assertFalse(Files.exists(deadWriters), "a stale temp file is removed");
+        cache.getOrCompile(s, Arch.X86_64, "k3"); // a hit: no store, no eviction
+        assertEquals(List.of("k2", "k3", "k4"), present(dir, s, "k1", "k2", "k3", "k4"));
+        cache.getOrCompile(s, Arch.X86_64, "k1"); // stored again: k2 is now the oldest
+        assertEquals(List.of("k1", "k3", "k4"), present(dir, s, "k1", "k2", "k3", "k4"));
+        assertEquals(3, files(dir).size());
+    }
+
+    @Test
+    void theDefaultBoundIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("../docs/seccomp.md"));
+        assertTrue(doc.contains(SeccompCache.MAX_ENTRIES + " entries"), "docs/seccomp.md states the bound");
+    }
+
+    private static Path entry(Path dir, Spec.Seccomp s, String kernel) {
+        return dir.resolve(SeccompCache.fileName(SeccompCache.key(s, Arch.X86_64, kernel)));
+    }
+
+    private static List<String> present(Path dir, Spec.Seccomp s, String... kernels) {
+        return Stream.of(kernels).filter(k -> Files.exists(entry(dir, s, k))).toList();
     }
 
     @Test

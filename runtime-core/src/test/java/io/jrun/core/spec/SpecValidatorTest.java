@@ -244,6 +244,24 @@ class SpecValidatorTest {
     }
 
     @Test
+    void procMustBeProcfsAndOnlyReplaceableFilesMayBeMountedInsideIt() {
+        // CVE-2019-16884 class: a bind of a directory of symlinks at /proc redirected the masking
+        assertEquals("config.json: mounts[0].type: /proc must be mounted with type proc, found \"bind\"",
+                invalid(",\"mounts\":[{\"destination\":\"/proc\",\"type\":\"bind\",\"source\":\"/tmp\","
+                        + "\"options\":[\"rbind\"]}]", "", ""));
+        assertEquals("config.json: mounts[0].type: /proc must be mounted with type proc, found nothing",
+                invalid(",\"mounts\":[{\"destination\":\"/proc/./\",\"source\":\"/tmp\",\"options\":[\"bind\"]}]", "", ""));
+        assertEquals("config.json: mounts[1].destination: \"/proc/sys\" cannot be mounted because it is inside /proc",
+                invalid(",\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+                        + "{\"destination\":\"/proc/sys\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]", "", ""));
+        // lxcfs-style replacements and procfs sources stay allowed, as in runc
+        assertDoesNotThrow(() -> SpecValidator.validate(spec(",\"mounts\":[{\"destination\":\"/proc/meminfo\","
+                + "\"type\":\"bind\",\"source\":\"/etc/hostname\",\"options\":[\"bind\"]},"
+                + "{\"destination\":\"/proc/sys/net\",\"type\":\"bind\",\"source\":\"/proc/sys/net\","
+                + "\"options\":[\"rbind\"]}]", "", ""), null));
+    }
+
+    @Test
     void hooks() {
         assertEquals("config.json: hooks.poststop[0].path: must be an absolute path, found \"hook.sh\"",
                 invalid(",\"hooks\":{\"poststop\":[{\"path\":\"hook.sh\"}]}", "", ""));

@@ -20,7 +20,7 @@ class StateStoreTest {
 
     private static ContainerState sample(String id) {
         return new ContainerState("1.2.0", id, 42, 12345L, "/b", "/b/rootfs", "2026-11-22T00:00:00Z", "",
-                Map.of("k", "v \"quoted\""), Map.of("memory", "/sys/fs/cgroup/memory/x"), true, "0.1.0");
+                Map.of("k", "v \"quoted\""), Map.of("memory", "/sys/fs/cgroup/memory/x"), true, "0.1.0", true);
     }
 
     @Test
@@ -57,7 +57,7 @@ class StateStoreTest {
         ann.put("q\"uote", "back\\slash\nnew line\ttab \u0001 \u00e9 \ud83d\ude00 </script>");
         ann.put("empty", "");
         ContainerState st = new ContainerState(null, "c2", 42, Long.MAX_VALUE, "/b\"x", "/r", "2026-01-01T00:00:00Z", "",
-                ann, java.util.Map.of("memory", "/sys/fs/cgroup/memory/a b"), false, "0.1.0");
+                ann, java.util.Map.of("memory", "/sys/fs/cgroup/memory/a b"), false, "0.1.0", false);
         s.save(st);
         assertEquals(st, s.load("c2"));
     }
@@ -101,7 +101,7 @@ class StateStoreTest {
         s.claim("big");
         // 2 M backspaces: ~4 MB in config.json ("\\b"), 12 MB as state.json writes them ("\\u0008")
         ContainerState st = new ContainerState("1.2.0", "big", 0, 0, "/b", "/r", "t", "",
-                Map.of("x", "\b".repeat(2_000_000)), Map.of(), true, "0.1.0");
+                Map.of("x", "\b".repeat(2_000_000)), Map.of(), true, "0.1.0", true);
         JrunException e = assertThrows(JrunException.class, () -> s.save(st));
         assertTrue(e.getMessage().startsWith("config.json: annotations: too large: the container's state would be "
                 + "12000"), e.getMessage());
