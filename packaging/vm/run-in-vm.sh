@@ -10,7 +10,8 @@
 #
 # COMMAND runs under bash in the current directory with this shell's exported environment (plus JRUN_VM=1);
 # its stdout and stderr come back when it ends. Exit status: COMMAND's, or 125 when the VM failed (boot, timeout),
-# with the guest console's tail on stderr.
+# with the guest console's tail on stderr, or 77 when this machine cannot have the guest at all (no QEMU, no
+# Debian kernel package to fetch: not a Debian machine): CgroupV2VmIT skips then.
 #
 # KVM is used only when /dev/kvm is a real kvm_intel/kvm_amd (a paravirtual /dev/kvm, as on the machines this was
 # written on, runs a stock kernel slower than emulation); else TCG, ~25x slower than the host: batch the checks
@@ -43,7 +44,7 @@ need_packages() {
   [ ${#missing[@]} = 0 ] && return
   say "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+    { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; } || true
 }
 
 kernel_package() {
@@ -54,7 +55,7 @@ kernel_package() {
     apt-get update -qq >/dev/null 2>&1 || true
     p=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)
   fi
-  [ -n "$p" ] || { echo "run-in-vm: cannot resolve linux-image-amd64" >&2; exit 125; }
+  [ -n "$p" ] || { echo "run-in-vm: cannot resolve linux-image-amd64 (not a Debian machine?)" >&2; exit 77; }
   echo "$p"
 }
 
@@ -65,7 +66,7 @@ fetch_kernel() {
   [ -f "$kdir/ready" ] && return
   say "fetching $1"
   tmp=$(mktemp -d "$cache/fetch.XXXXXX")
-  (cd "$tmp" && apt-get download -q "$1" >/dev/null 2>&1) || { rm -rf "$tmp"; echo "run-in-vm: apt-get download $1 failed" >&2; exit 125; }
+  (cd "$tmp" && apt-get download -q "$1" >/dev/null 2>&1) || { rm -rf "$tmp"; echo "run-in-vm: apt-get download $1 failed" >&2; exit 77; }
   dpkg -x "$tmp"/*.deb "$tmp/x"
   ver=$(ls "$tmp/x/lib/modules")
   # dpkg -x runs no maintainer script: modules.dep (and kmod's indexes, for the guest's modprobe) are made here
@@ -135,6 +136,7 @@ make_initramfs() {
 }
 
 need_packages qemu-system-x86 busybox-static python3
+command -v qemu-system-x86_64 >/dev/null || { echo "run-in-vm: no qemu-system-x86_64" >&2; exit 77; }
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class CgroupV2VmIT {
     /** Guest time limit: boot ~10 s plus ~10 jrun calls at several seconds each under software emulation. */
     private static final int VM_TIMEOUT_S = 900;
+    /** run-in-vm.sh's status when the machine cannot have the guest at all. */
+    private static final int VM_UNAVAILABLE = 77;
 
     private static Path vmScript() {
         String prop = System.getProperty("jrun.vm.script");
@@ -99,6 +101,8 @@ class CgroupV2VmIT {
             }
             String out = Files.readString(log);
             System.out.println(out);
+            // 77: no guest on this machine (no QEMU, or no Debian kernel package to fetch), not a failure of jrun
+            assumeTrue(p.exitValue() != VM_UNAVAILABLE, "cgroup v2 VM test skipped: " + out.strip());
             assertTrue(out.contains("RESULT 0 failure(s)"), out);
             assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
             assertEquals(0, p.exitValue(), out);
