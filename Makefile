@@ -5,6 +5,9 @@
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
 #   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
 #   make fuzz     the config fuzzer and the plan decoder's fuzzer, FUZZ_SECONDS each (docs/fuzzing.md)
+#   make deb      target/jrun_VERSION_amd64.deb (PREFIX=/usr); make deb-test installs, uses and purges it
+#   make conformance  runtime-tools' validation programs (prebuilt in OCI_VALIDATION_DIR) on jrun beside runc
+#   make vm-test  the cgroup v2 integration test in a pure cgroup v2 QEMU guest (packaging/vm)
 SHELL := /bin/bash
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
@@ -12,6 +15,9 @@ JAVA := $(JAVA_HOME)/bin/java
 PREFIX ?= /usr/local
 LIBDIR := $(PREFIX)/lib/jrun
 BINDIR := $(PREFIX)/bin
+# DESTDIR stages an install for a package (make deb): files go under $(DESTDIR), the paths they name stay $(PREFIX)'s.
+DESTDIR ?=
+DEST_LIBDIR = $(DESTDIR)$(LIBDIR)
 # podman's containers.conf drop-in (runtime_supports_json += jrun) goes under $(SYSCONFDIR)/containers.
 SYSCONFDIR ?= /etc
 # What jrun runs on: Temurin 25 cut by jlink to the modules jrun uses (jdeps over its jars: Logback needs
@@ -40,21 +46,22 @@ build: deps
 	$(MVN) -DskipTests -Djrun.commit=$(COMMIT) package
 
 install: build
-	rm -rf $(LIBDIR).new && mkdir -p $(LIBDIR).new/lib $(BINDIR)
-	cp runtime-cli/target/runtime-cli-*.jar runtime-cli/target/lib/*.jar $(LIBDIR).new/lib/
-	install -m 0755 native-bindings/target/native/jrun-init $(LIBDIR).new/jrun-init
-	install -m 0644 native-bindings/target/native/libjrun.so $(LIBDIR).new/libjrun.so
+	rm -rf $(DEST_LIBDIR).new && mkdir -p $(DEST_LIBDIR).new/lib $(DESTDIR)$(BINDIR)
+	cp runtime-cli/target/runtime-cli-*.jar runtime-cli/target/lib/*.jar $(DEST_LIBDIR).new/lib/
+	install -m 0755 native-bindings/target/native/jrun-init $(DEST_LIBDIR).new/jrun-init
+	install -m 0644 native-bindings/target/native/libjrun.so $(DEST_LIBDIR).new/libjrun.so
 	$(JAVA_HOME)/bin/jlink --add-modules $(JRUN_MODULES) --strip-debug --no-header-files --no-man-pages \
-	  --generate-cds-archive --output $(LIBDIR).new/runtime
-	rm -rf $(LIBDIR) && mv $(LIBDIR).new $(LIBDIR)
-	cp=$$(ls $(LIBDIR)/lib/*.jar | sort | tr '\n' ':' | sed 's/:$$//'); \
-	sed -e "s|@JAVA@|$(RUNTIME_JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(BINDIR)/jrun.new
-	chmod 0755 $(BINDIR)/jrun.new && mv $(BINDIR)/jrun.new $(BINDIR)/jrun
-	mkdir -p $(SYSCONFDIR)/containers/containers.conf.d
+	  --generate-cds-archive --output $(DEST_LIBDIR).new/runtime
+	rm -rf $(DEST_LIBDIR) && mv $(DEST_LIBDIR).new $(DEST_LIBDIR)
+	cp=$$(cd $(DEST_LIBDIR)/lib && ls *.jar | sort | sed 's|^|$(LIBDIR)/lib/|' | tr '\n' ':' | sed 's/:$$//'); \
+	sed -e "s|@JAVA@|$(RUNTIME_JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(DESTDIR)$(BINDIR)/jrun.new
+	chmod 0755 $(DESTDIR)$(BINDIR)/jrun.new && mv $(DESTDIR)$(BINDIR)/jrun.new $(DESTDIR)$(BINDIR)/jrun
+	mkdir -p $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
-	  > $(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
+	  > $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
+	$(MAKE) --no-print-directory install-docs
 	$(MAKE) --no-print-directory aot
-	@$(BINDIR)/jrun --version | head -1
+	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
 
 # The AOT caches: training runs over real commands on busybox bundles, recorded with -XX:AOTCacheOutput:
 # jrun.aot over every command (create/start/state/kill/delete/run, and ps/exec/update/events/pause/resume on a
@@ -62,8 +69,11 @@ install: build
 # resume and update, jrun-short.aot over state, start, kill, delete and list (the launcher picks one by
 # subcommand).
 # Must be rebuilt whenever the classpath changes (every install does).
+# With DESTDIR the training runs in a private mount namespace where the staged tree is at LIBDIR
+# (packaging/at-final-path.sh): the caches record the class path they were trained with.
 aot:
-	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) bash packaging/train-aot.sh
+	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(DESTDIR)$(BINDIR) \
+	  $(if $(DESTDIR),bash packaging/at-final-path.sh $(DEST_LIBDIR) $(LIBDIR)) bash packaging/train-aot.sh
 
 demo: install
 	bash packaging/demo.sh
@@ -108,3 +118,53 @@ fuzz: deps
 
 clean:
 	$(MVN) clean
+
+# ---- packaging: man pages, completion, the .deb (docs/packaging.md) ----
+.PHONY: docs-gen install-docs deb deb-test
+MANDIR := $(PREFIX)/share/man/man8
+BASH_COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR := $(PREFIX)/share/zsh/vendor-completions
+FISH_COMPLETION_DIR := $(PREFIX)/share/fish/vendor_completions.d
+GENERATED_DOCS := target/generated-docs
+
+# Man pages and completion scripts from the commands' declarations (io.jrun.cli.Docs), from the jars just built.
+docs-gen:
+	rm -rf $(GENERATED_DOCS)
+	$(JAVA) -cp "$$(ls runtime-cli/target/runtime-cli-*.jar):runtime-cli/target/lib/*" io.jrun.cli.Docs $(GENERATED_DOCS)
+
+install-docs: docs-gen
+	mkdir -p $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	install -m 0644 $(GENERATED_DOCS)/man8/*.8 $(DESTDIR)$(MANDIR)/
+	install -m 0644 $(GENERATED_DOCS)/completion/jrun.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/jrun
+	install -m 0644 $(GENERATED_DOCS)/completion/_jrun $(DESTDIR)$(ZSH_COMPLETION_DIR)/_jrun
+	install -m 0644 $(GENERATED_DOCS)/completion/jrun.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/jrun.fish
+
+# The version of the Maven build (the parent pom's first <version>).
+VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
+DEB := target/jrun_$(VERSION)_amd64.deb
+DEB_STAGE := $(CURDIR)/target/deb-root
+
+# The runtime image installed with PREFIX=/usr into a staging tree (its AOT caches trained at /usr/lib/jrun in a
+# private mount namespace), then packaged by dpkg-deb; no network.
+deb:
+	rm -rf $(DEB_STAGE)
+	$(MAKE) --no-print-directory install PREFIX=/usr SYSCONFDIR=/etc DESTDIR=$(DEB_STAGE)
+	bash packaging/deb/build-deb.sh $(DEB_STAGE) $(VERSION) $(DEB)
+
+# Installs the .deb, runs a busybox container through /usr/bin/jrun, purges it and checks nothing is left.
+deb-test: deb
+	bash packaging/deb/test-deb.sh $(DEB)
+
+# ---- harnesses in the tree: OCI conformance, the cgroup v2 guest (docs/conformance.md, docs/cgroups.md) ----
+.PHONY: conformance vm-test
+# runtime-tools' validation programs, prebuilt by the user (the repository holds none of their code): runtimetest
+# and validation/*.t in OCI_VALIDATION_DIR. runc is the reference column; the verdict: jrun passes what runc passes.
+OCI_VALIDATION_DIR ?= /var/tmp/oci-validation
+CONFORMANCE_RUNTIMES ?= runc $(BINDIR)/jrun
+conformance: install
+	OCI_VALIDATION_DIR=$(OCI_VALIDATION_DIR) bash packaging/conformance/run-validation.sh $(CONFORMANCE_RUNTIMES)
+
+# CgroupV2VmIT in one boot of the pure cgroup v2 QEMU guest (packaging/vm/run-in-vm.sh; minutes under emulation).
+vm-test: install
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Dtest=CgroupV2VmIT -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djrun.vm.script=$(CURDIR)/packaging/vm/run-in-vm.sh test

@@ -37,6 +37,9 @@ trap 'teardown_all' EXIT
 trap 'exit 130' INT TERM
 ensure_packages
 mkdir -p "$E2E_ROOT"
+# conmon (podman) writes its "oom" marker into its cwd, which it inherits from here: keep it out of the working
+# tree (`make e2e` runs at the repository's root) and inside what teardown removes.
+cd "$E2E_ROOT"
 build_image
 log "runtime under test: $RT ($("$RT" --version 2>&1 | head -1))"
 

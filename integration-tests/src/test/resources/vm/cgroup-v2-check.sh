@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs inside the pure cgroup v2 guest (shared/vm/run-in-vm.sh), from the work dir CgroupV2VmIT prepared:
+# Runs inside the pure cgroup v2 guest (packaging/vm/run-in-vm.sh), from the work dir CgroupV2VmIT prepared:
 #   ./bundle (busybox; its process writes /dev/null, records the result in /out/res, then sleeps),
 #   ./out (bind-mounted at /out), env JRUN (the runtime), CGPATH (the container's linux.cgroupsPath).
 # Prints one PASS/FAIL line per check; the exit status is the number of FAILs. jrun calls are kept few:

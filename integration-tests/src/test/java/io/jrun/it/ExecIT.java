@@ -69,7 +69,8 @@ class ExecIT extends ItBase {
     @Test
     void processJsonAsContainerdSendsIt() throws Exception {
         startSleeper("ex4");
-        String json = Files.readString(Path.of("/work/shared/reference/client-specs/containerd-exec-tty-process.json"))
+        // recorded from containerd; surefire's cwd is this module, the recordings are runtime-core's test resources
+        String json = Files.readString(Path.of("../runtime-core/src/test/resources/client-specs/containerd-exec-tty-process.json"))
                 .replace("\"terminal\":true", "\"terminal\":false")
                 .replace("tty; stty size", "echo from-process-json; id -G");
         Path p = work.resolve("process.json");

@@ -19,6 +19,7 @@ final class Commands {
         p.flag("do not create a new session keyring for the container", "--no-new-keyring");
         p.intOption("N", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", "--preserve-fds");
         p.positionals("CONTAINER_ID", 1, "the container's unique name");
+        p.namesNewContainer = true;
     }
 
     static ContainerEngine.CreateRequest createRequest(Parsed a, String command) {

@@ -53,6 +53,11 @@ final class Params {
     boolean stopAtPositional;
     /** Any arguments at all, unparsed (commands that only say they are not implemented). */
     boolean anyArguments;
+    /**
+     * The first positional names a container that does not exist yet (create, run): shell completion offers
+     * the existing ids (`jrun list -q`) for every other command whose first positional is a CONTAINER_ID.
+     */
+    boolean namesNewContainer;
 
     Params(String description) {
         this.description = description;
@@ -85,6 +90,11 @@ final class Params {
     /** The one optional positional most commands take: the container's id. */
     Params containerId() {
         return positionals("CONTAINER_ID", 1, "the container's name");
+    }
+
+    /** Whether the first positional is the id of an existing container (what completion offers `list -q` for). */
+    boolean takesExistingId() {
+        return positionalLabel != null && positionalLabel.startsWith("CONTAINER_ID") && !namesNewContainer;
     }
 
     /** The option with this name, or null. */

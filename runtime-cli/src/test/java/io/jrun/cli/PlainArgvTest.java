@@ -18,29 +18,23 @@ import org.junit.jupiter.api.Test;
  * argvs the clients send must be accepted (else every call pays for picocli again).
  */
 class PlainArgvTest {
-    /** The calls recorded from containerd's shim, docker and podman (../shared/reference/runtime-calls). */
+    /**
+     * The argvs of the runtime calls recorded from containerd's shim, docker and podman, one per line
+     * (src/test/resources/runtime-calls/*.argv; docs/integration.md).
+     */
     static List<String[]> recordedArgvs() throws IOException {
-        Path dir = sharedDir().resolve("reference/runtime-calls");
+        Path dir = Path.of("src/test/resources/runtime-calls");
         List<String[]> argvs = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (Path log : files.sorted().toList()) {
                 for (String line : Files.readAllLines(log)) {
                     String t = line.strip();
-                    if (t.startsWith("argv:")) argvs.add(t.substring(5).strip().split("\\s+"));
+                    if (!t.isEmpty() && !t.startsWith("#")) argvs.add(t.split("\\s+"));
                 }
             }
         }
         assertTrue(argvs.size() > 100, "recorded argvs in " + dir + ": " + argvs.size());
         return argvs;
-    }
-
-    /** ../shared beside the repository (as CI has it), else /work/shared. */
-    static Path sharedDir() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path s = d.resolveSibling("shared");
-            if (Files.isDirectory(s.resolve("reference"))) return s;
-        }
-        return Path.of("/work/shared");
     }
 
     private static final Set<String> LIFECYCLE = Set.of("create", "start", "state", "kill", "delete", "exec", "pause",
