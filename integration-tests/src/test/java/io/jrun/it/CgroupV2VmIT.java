@@ -32,7 +32,7 @@ class CgroupV2VmIT {
     /** Guest time limit: boot ~10 s plus ~10 jrun calls at several seconds each under software emulation. */
     private static final int VM_TIMEOUT_S = 900;
 
-    private static Path vmScript() {
+    static Path vmScript() {
         String prop = System.getProperty("jrun.vm.script");
         if (prop != null) return Path.of(prop);
         // surefire's cwd is the module directory; the repository root is its parent

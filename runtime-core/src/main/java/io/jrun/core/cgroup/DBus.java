@@ -92,13 +92,21 @@ final class DBus implements AutoCloseable {
 
     /** SASL EXTERNAL: the bus checks the uid against SO_PEERCRED (spec "Authentication Protocol"). */
     private static void auth(SocketChannel ch) throws IOException {
-        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        // the digits of the uid, hex-encoded (no String.format: its Formatter costs milliseconds interpreted)
         StringBuilder hex = new StringBuilder();
-        for (byte b : uid.toString().getBytes(StandardCharsets.US_ASCII)) hex.append(String.format("%02x", b));
+        for (char c : uid().toCharArray()) hex.append('3').append(c);
         writeAll(ch, ByteBuffer.wrap(("\0AUTH EXTERNAL " + hex + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         String reply = readLine(ch);
         if (!reply.startsWith("OK ")) throw new IOException("D-Bus authentication refused: " + reply);
         writeAll(ch, ByteBuffer.wrap("BEGIN\r\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The effective uid, from /proc/self/status ("Uid:\treal\teffective..."): the bus compares it with SO_PEERCRED. */
+    private static String uid() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) return line.substring(4).trim().split("\t")[1]; // the effective uid
+        }
+        throw new IOException("no Uid line in /proc/self/status");
     }
 
     /** One line of the auth exchange, byte by byte: the server sends nothing after it until BEGIN. */
