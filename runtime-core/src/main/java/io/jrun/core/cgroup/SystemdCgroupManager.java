@@ -64,13 +64,8 @@ public final class SystemdCgroupManager implements CgroupManager {
      * --root directories) do not claim the same unit.
      */
     static SystemdCgroupManager open(Cgroups.Host h, String cgroupsPath, String id) {
-        if (!h.unified()) {
-            throw new CgroupException("--systemd-cgroup: the systemd cgroup driver needs a cgroup v2 host (this host "
-                    + "has " + (h.unifiedMount() != null ? "hybrid" : "v1") + " cgroups)");
-        }
-        if (!h.systemdRunning()) {
-            throw new CgroupException("--systemd-cgroup: systemd is not running (no /run/systemd/system)");
-        }
+        String why = unavailable(h);
+        if (why != null) throw new CgroupException("--systemd-cgroup: " + why);
         String[] parts = parsePath(cgroupsPath, id);
         String slice = parts[0].isEmpty() ? DEFAULT_SLICE : parts[0];
         String unit = unitName(parts[1], parts[2]);
@@ -78,6 +73,16 @@ public final class SystemdCgroupManager implements CgroupManager {
         Path dir = Cgroups.dirIn(h.unifiedMount(), h.unifiedMountRoot(), "/", dirPath);
         return new SystemdCgroupManager(unit, slice, "jrun container " + parts[2],
                 new CgroupV2Manager(h.unifiedMount(), dir), List.of());
+    }
+
+    /** Why the driver cannot work on host {@code h}, or null when it can (also for {@code jrun features}). */
+    public static String unavailable(Cgroups.Host h) {
+        if (!h.unified()) {
+            return "the systemd cgroup driver needs a cgroup v2 host (this host has "
+                    + (h.unifiedMount() != null ? "hybrid" : "v1") + " cgroups)";
+        }
+        if (!h.systemdRunning()) return "systemd is not running (no /run/systemd/system)";
+        return null;
     }
 
     /** From state.json: the unit's name and its cgroup directory. Reads nothing. */
