@@ -5,7 +5,7 @@
 #   ./bundle-bad  a linux.resources.unified key with no such file: create must fail and leave nothing
 #   ./bundle-plain an empty cgroupsPath (unit jrun-<id>.scope), sleeps
 #   ./bundle-fs   the same with cgroupsPath /jrun-test/fs1, for the cgroupfs driver's timing
-# env JRUN (the runtime; /usr/sbin/runc passes the same checks). Prints one PASS/FAIL line per check and a few
+# env JRUN (the runtime; only runc's CLI is used, so JRUN=/usr/sbin/runc runs it against runc). Prints one PASS/FAIL line per check and a few
 # TIME lines; the exit status is the number of FAILs. jrun calls are kept few: seconds each under emulation.
 W=$(pwd)
 J="$JRUN --root /run/jrun-vm-state"

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code --systemd-cgroup}: the scope unit and its properties (systemctl show), the same values in the scope's
  * files as the cgroupfs driver writes, the device rule, pause/resume, update (unit and files), ps, events,
  * delete removing the unit, a failed create leaving no unit, cgroup or state, and the default unit name of an
- * empty cgroupsPath. runc 1.1.5 passes the same script (JRUN=/usr/sbin/runc).
+ * empty cgroupsPath. The script uses only runc's CLI, so JRUN=/usr/sbin/runc runs it against runc 1.1.5 (whose
+ * empty-path unit is runc-&lt;id&gt;.scope).
  *
  * <p>The VM script is found as CgroupV2VmIT finds it; without it the test is skipped.
  */
