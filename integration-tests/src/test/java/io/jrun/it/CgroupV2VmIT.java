@@ -34,7 +34,7 @@ class CgroupV2VmIT {
     /** run-in-vm.sh's status when the machine cannot have the guest at all. */
     private static final int VM_UNAVAILABLE = 77;
 
-    private static Path vmScript() {
+    static Path vmScript() {
         String prop = System.getProperty("jrun.vm.script");
         if (prop != null) return Path.of(prop);
         // surefire's cwd is the module directory; the repository root is its parent

@@ -202,7 +202,7 @@ public final class ContainerControl {
     /** The kernel's OOM-kill count for the cgroup, or 0 when the file or the key is absent. */
     static long oomKills(Map<String, String> paths) {
         String file = paths.containsKey("memory") ? paths.get("memory") + "/memory.oom_control"
-                : paths.containsKey("unified") && paths.size() == 1 ? paths.get("unified") + "/memory.events" : null;
+                : paths.containsKey("unified") ? paths.get("unified") + "/memory.events" : null; // v2 (cgroupfs or systemd)
         if (file == null) return 0;
         try {
             return parseKey(Files.readString(Path.of(file)), "oom_kill");

@@ -159,9 +159,14 @@ public final class ContainerEngine {
             } catch (RuntimeException e) {
                 spawnError = e;
             }
+            Spec.Resources resources = spec.linux().resources() != null ? spec.linux().resources()
+                    : ContainerControl.NO_RESOURCES;
             try {
+                // The systemd driver starts its scope with the helper in it: without a helper there is nothing to
+                // start it with, so the spawn's error comes first there.
+                if (spawnError != null && options.systemdCgroup()) throw spawnError;
                 refuseOccupied(cg);
-                cg.create();
+                cg.create(spawned == null ? -1 : spawned.helperPid(), resources);
             } catch (RuntimeException e) {
                 if (spawned != null) {
                     int helper = spawned.helperPid();
@@ -190,7 +195,7 @@ public final class ContainerEngine {
                     // the standard nodes) are not optional (config-linux.md "Allowed Device Nodes"). A value the
                     // kernel refuses fails create here, naming the field; the undo stack removes the cgroup and
                     // the state dir.
-                    cg.apply(spec.linux().resources() != null ? spec.linux().resources() : ContainerControl.NO_RESOURCES);
+                    cg.apply(resources);
                     TestPause.at("cgroup");
                     Trace.mark("cgroup set up");
                     if (planError != null) throw planError;

@@ -1,5 +1,7 @@
 package io.jrun.core;
 
+import io.jrun.core.cgroup.Cgroups;
+import io.jrun.core.cgroup.SystemdCgroupManager;
 import io.jrun.core.launch.MountOptions;
 import io.jrun.core.spec.Capabilities;
 import java.util.List;
@@ -21,11 +23,24 @@ public final class Features {
             "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64");
     public static final List<String> SECCOMP_FLAGS = List.of("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
             "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
-    public static final boolean CGROUP_V1 = true, CGROUP_V2 = true, CGROUP_SYSTEMD = false;
+    public static final boolean CGROUP_V1 = true, CGROUP_V2 = true;
 
     private Features() {}
 
+    /**
+     * Why the systemd cgroup driver cannot work on this host, or null when it can: features.md's
+     * linux.cgroup.systemd says whether the driver is usable, so it is the host's answer, not the build's.
+     */
+    static String systemdUnavailable() {
+        try {
+            return SystemdCgroupManager.unavailable(Cgroups.host());
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
     public static String json() {
+        String noSystemd = systemdUnavailable();
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"").append(Version.SPEC).append("\",\n");
         sb.append("  \"hooks\": ").append(list(HOOKS, "  ")).append(",\n");
@@ -34,7 +49,7 @@ public final class Features {
         sb.append("    \"namespaces\": ").append(list(List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"), "    ")).append(",\n");
         sb.append("    \"capabilities\": ").append(list(Capabilities.names(), "    ")).append(",\n");
         sb.append("    \"cgroup\": {\n      \"v1\": ").append(CGROUP_V1).append(",\n      \"v2\": ").append(CGROUP_V2)
-                .append(",\n      \"systemd\": ").append(CGROUP_SYSTEMD).append(",\n      \"systemdUser\": false,\n      \"rdma\": true\n    },\n");
+                .append(",\n      \"systemd\": ").append(noSystemd == null).append(",\n      \"systemdUser\": false,\n      \"rdma\": true\n    },\n");
         sb.append("    \"seccomp\": {\n      \"enabled\": ").append(SECCOMP).append(",\n")
                 .append("      \"actions\": ").append(list(SECCOMP_ACTIONS, "      ")).append(",\n")
                 .append("      \"operators\": ").append(list(SECCOMP_OPERATORS, "      ")).append(",\n")
@@ -45,7 +60,10 @@ public final class Features {
         sb.append("    \"selinux\": {\n      \"enabled\": false\n    },\n");
         sb.append("    \"intelRdt\": {\n      \"enabled\": false\n    },\n");
         sb.append("    \"mountExtensions\": {\n      \"idmap\": {\n        \"enabled\": true\n      }\n    }\n");
-        sb.append("  },\n  \"annotations\": {\n    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
+        // Which cgroup drivers work here, and why systemd's does not (a plain sentence, no JSON escaping needed)
+        sb.append("  },\n  \"annotations\": {\n    \"io.github.jrun.cgroupDrivers\": \"")
+                .append(noSystemd == null ? "cgroupfs, systemd" : "cgroupfs (systemd: " + noSystemd + ")")
+                .append("\",\n    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
         return sb.toString();
     }
 

@@ -45,6 +45,15 @@ public interface CgroupManager {
     void create();
 
     /**
+     * Creates the cgroup for a container whose first process is {@code pid} and whose resources will be
+     * {@code resources} ({@link #apply} still writes them). The cgroupfs drivers only {@link #create()}; the
+     * systemd driver starts its scope unit with the process in it and the resources as unit properties.
+     */
+    default void create(int pid, Spec.Resources resources) {
+        create();
+    }
+
+    /**
      * Applies {@code linux.resources} at create time: every field, devices included. Absent (null) and, where
      * runc treats it so, zero values leave a setting alone.
      */

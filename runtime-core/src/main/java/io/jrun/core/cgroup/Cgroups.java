@@ -22,10 +22,10 @@ import java.util.Map;
  *   <li>empty: {@code /jrun/<id>} from the root. Decision: runc nests an empty path under the caller's cgroup,
  *       which here is a process supervisor's cgroup (memory:/process_api/…); a container must not land in, or
  *       be limited by, the cgroup of whatever started jrun, so jrun uses a fixed absolute parent instead;</li>
- *   <li>{@code slice:prefix:name} (the systemd driver's form): with {@code --systemd-cgroup} it is refused
- *       (jrun has no systemd driver; on a host without /run/systemd/system the message says so); without it a
- *       path containing ':' is an error naming linux.cgroupsPath, since the fs driver would otherwise create
- *       a directory literally named "system.slice:docker:abc".</li>
+ *   <li>with {@code --systemd-cgroup}: {@code slice:prefix:name} or empty, a transient scope unit
+ *       ({@link SystemdCgroupManager}; cgroup v2 hosts running systemd only). Without it a path containing ':'
+ *       is an error naming linux.cgroupsPath, since the fs driver would otherwise create a directory literally
+ *       named "system.slice:docker:abc".</li>
  * </ul>
  */
 public final class Cgroups {
@@ -73,11 +73,7 @@ public final class Cgroups {
     public static CgroupManager open(Host h, String cgroupsPath, String containerId, boolean systemd) {
         String p = cgroupsPath == null ? "" : cgroupsPath;
         if (systemd) {
-            if (!h.systemdRunning()) {
-                throw new CgroupException("systemd cgroup driver is not supported: no systemd on this host");
-            }
-            throw new CgroupException("systemd cgroup driver is not supported by jrun yet; use the cgroupfs driver "
-                    + "(drop --systemd-cgroup)");
+            return SystemdCgroupManager.open(h, p, containerId);
         }
         if (p.indexOf(':') >= 0) {
             throw new CgroupException("linux.cgroupsPath \"" + p + "\": a path of the form slice:prefix:name needs "
@@ -139,6 +135,9 @@ public final class Cgroups {
     public static CgroupManager load(Map<String, String> paths) {
         if (paths == null || paths.isEmpty()) {
             throw new CgroupException("the container has no cgroup paths in its state");
+        }
+        if (paths.containsKey(SystemdCgroupManager.UNIT_KEY)) {
+            return SystemdCgroupManager.load(paths);
         }
         if (paths.size() == 1 && paths.containsKey("unified")) {
             return new CgroupV2Manager(null, Path.of(paths.get("unified")));

@@ -1,0 +1,117 @@
+package io.jrun.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The systemd cgroup driver for real: one boot of the systemd guest ({@code run-in-vm.sh --systemd}: systemd as
+ * PID 1, pure cgroup v2, dbus) running {@code vm/systemd-cgroup-check.sh} against the installed runtime with
+ * {@code --systemd-cgroup}: the scope unit and its properties (systemctl show), the same values in the scope's
+ * files as the cgroupfs driver writes, the device rule, pause/resume, update (unit and files), ps, events,
+ * delete removing the unit, a failed create leaving no unit, cgroup or state, and the default unit name of an
+ * empty cgroupsPath. The script uses only runc's CLI, so JRUN=/usr/sbin/runc runs it against runc 1.1.5 (whose
+ * empty-path unit is runc-&lt;id&gt;.scope).
+ *
+ * <p>The VM script is found as CgroupV2VmIT finds it; without it the test is skipped.
+ */
+class SystemdCgroupVmIT {
+    /** Guest time limit: boot ~20 s plus ~20 runtime calls at several seconds each under software emulation. */
+    private static final int VM_TIMEOUT_S = 900;
+
+    /** A guest with systemd as PID 1: -Djrun.vm.systemd.script, else the shared harness beside the checkout. */
+    static Path systemdVmScript() {
+        String prop = System.getProperty("jrun.vm.systemd.script");
+        if (prop != null) return Path.of(prop);
+        return Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/vm/run-in-vm.sh");
+    }
+
+    @Test
+    void systemdDriverInAVm() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "integration tests need root");
+        Path script = systemdVmScript();
+        assumeTrue(script != null && Files.isExecutable(script),
+                "systemd VM test skipped: no VM script with --systemd (-Djrun.vm.systemd.script)");
+        Path bin = Path.of(Jrun.BIN).toAbsolutePath();
+        assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
+
+        Path work = Files.createDirectories(Path.of("target").toAbsolutePath())
+                .resolve("vm-sd-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(work.resolve("out"));
+        try {
+            Path bundle = work.resolve("bundle");
+            Files.createDirectories(bundle);
+            Bundles.rootfs(bundle);
+            String rootfs = Bundles.q(bundle.resolve("rootfs").toString());
+            String config = Bundles.config(List.of("sh", "-c",
+                            "if echo x > /dev/null; then echo WROTE; else echo DENIED; fi > /out/res; "
+                                    + "cat /dev/null && echo READ >> /out/res; exec sleep 300"),
+                    "system.slice:jrunit:c1", Map.of(), Map.of(
+                            "devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3, "
+                                    + "\"fileMode\": 438, \"uid\": 0, \"gid\": 0}]",
+                            "resources", "{\"memory\": {\"limit\": 67108864, \"reservation\": 33554432}, "
+                                    + "\"pids\": {\"limit\": 20}, "
+                                    + "\"cpu\": {\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\"}, "
+                                    + "\"unified\": {\"memory.high\": \"62914560\"}, \"devices\": ["
+                                    + "{\"allow\": false, \"access\": \"rwm\"}, "
+                                    + "{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, "
+                                    + "{\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"w\"}]}"),
+                    null)
+                    .replace("\"mounts\": [", "\"mounts\": [\n    {\"destination\": \"/out\", \"type\": \"bind\", \"source\": "
+                            + Bundles.q(work.resolve("out").toString()) + ", \"options\": [\"rbind\", \"rw\"]},");
+            Files.writeString(bundle.resolve("config.json"), config);
+            // the other bundles share c1's rootfs
+            bundle(work, "bundle-bad", "system.slice:jrunit:bad1", "{\"unified\": {\"no.such.file\": \"1\"}}", rootfs);
+            bundle(work, "bundle-plain", "", "{\"pids\": {\"limit\": 20}}", rootfs);
+            bundle(work, "bundle-fs", "/jrun-test/fs1", "{\"pids\": {\"limit\": 20}}", rootfs);
+            try (InputStream in = SystemdCgroupVmIT.class.getResourceAsStream("/vm/systemd-cgroup-check.sh")) {
+                Files.write(work.resolve("check.sh"), in.readAllBytes());
+            }
+
+            List<String> cmd = new ArrayList<>(List.of(script.toString(), "--systemd", "--timeout",
+                    Integer.toString(VM_TIMEOUT_S)));
+            Path prefix = bin.getParent().getParent();
+            if (bin.startsWith("/tmp")) cmd.addAll(List.of("--rw", prefix.toString()));
+            cmd.addAll(List.of("--", "bash", "check.sh"));
+            Path log = work.resolve("vm.log");
+            long t0 = System.nanoTime();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("JRUN", bin.toString());
+            Process p = pb.start();
+            if (!p.waitFor(VM_TIMEOUT_S + 120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("VM did not finish in time; output so far:\n" + Files.readString(log));
+            }
+            String out = Files.readString(log);
+            System.out.println(out);
+            System.out.println("systemd VM test: " + (System.nanoTime() - t0) / 1_000_000_000L + " s");
+            assertTrue(out.contains("RESULT 0 failure(s)"), out);
+            assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
+            assertEquals(0, p.exitValue(), out);
+        } finally {
+            ItBase.deleteTree(work);
+        }
+    }
+
+    /** A bundle whose process sleeps, with c1's rootfs (by absolute path). */
+    private static void bundle(Path work, String name, String cgroupsPath, String resources, String rootfs)
+            throws Exception {
+        Path b = Files.createDirectories(work.resolve(name));
+        String c = Bundles.config(List.of("sleep", "300"), cgroupsPath, Map.of(), Map.of("resources", resources), null);
+        String replaced = c.replace("\"path\": \"rootfs\"", "\"path\": " + rootfs);
+        if (replaced.equals(c)) throw new AssertionError("config without root.path \"rootfs\": " + c);
+        Files.writeString(b.resolve("config.json"), replaced);
+    }
+}
