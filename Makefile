@@ -7,7 +7,7 @@
 #   make fuzz     the config fuzzer and the plan decoder's fuzzer, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make deb      target/jrun_VERSION_amd64.deb (PREFIX=/usr); make deb-test installs, uses and purges it
 #   make conformance  runtime-tools' validation programs (prebuilt in OCI_VALIDATION_DIR) on jrun beside runc
-#   make vm-test  the cgroup v2 integration test in a pure cgroup v2 QEMU guest (packaging/vm)
+#   make vm-test  the cgroup v2 and systemd-driver integration tests in pure cgroup v2 QEMU guests (packaging/vm)
 SHELL := /bin/bash
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
@@ -164,7 +164,8 @@ CONFORMANCE_RUNTIMES ?= runc $(BINDIR)/jrun
 conformance: install
 	OCI_VALIDATION_DIR=$(OCI_VALIDATION_DIR) bash packaging/conformance/run-validation.sh $(CONFORMANCE_RUNTIMES)
 
-# CgroupV2VmIT in one boot of the pure cgroup v2 QEMU guest (packaging/vm/run-in-vm.sh; minutes under emulation).
+# CgroupV2VmIT and SystemdCgroupVmIT, one boot each of the pure cgroup v2 QEMU guest (packaging/vm/run-in-vm.sh, the
+# second with --systemd; a few minutes in all under emulation).
 vm-test: install
-	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Dtest=CgroupV2VmIT -Dsurefire.failIfNoSpecifiedTests=false \
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Dtest='CgroupV2VmIT,SystemdCgroupVmIT' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Djrun.vm.script=$(CURDIR)/packaging/vm/run-in-vm.sh test

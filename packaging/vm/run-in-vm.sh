@@ -1,5 +1,5 @@
 #!/bin/bash
-# run-in-vm.sh [--timeout S] [--mem SIZE] [--cpus N] [--rw DIR]... [-v] -- COMMAND [ARG...]
+# run-in-vm.sh [--timeout S] [--mem SIZE] [--cpus N] [--rw DIR]... [--systemd] [-v] -- COMMAND [ARG...]
 #
 # Runs COMMAND as root in a throw-away QEMU guest with a pure cgroup v2 hierarchy (kernel cmdline cgroup_no_v1=all;
 # cgroup2 at /sys/fs/cgroup, nsdelegate, every controller enabled for children), for what a hybrid-cgroup host
@@ -11,7 +11,12 @@
 # COMMAND runs under bash in the current directory with this shell's exported environment (plus JRUN_VM=1);
 # its stdout and stderr come back when it ends. Exit status: COMMAND's, or 125 when the VM failed (boot, timeout),
 # with the guest console's tail on stderr, or 77 when this machine cannot have the guest at all (no QEMU, no
-# Debian kernel package to fetch: not a Debian machine): CgroupV2VmIT skips then.
+# Debian kernel package to fetch: not a Debian machine; for --systemd, no /lib/systemd/systemd): the VM tests skip then.
+#
+# --systemd (SystemdCgroupVmIT): the host's systemd boots as the guest's PID 1 instead, and mounts cgroup2 itself;
+# COMMAND runs as the oneshot unit jrun-vm.service (Delegate=yes: its cgroup is /system.slice/jrun-vm.service)
+# once basic.target and dbus are up, so systemctl, busctl and systemd-run work. The guest does no boot-time
+# cleaning of /tmp, and the current directory or a --rw DIR may then not be /tmp, /var/tmp, /run or under /run.
 #
 # KVM is used only when /dev/kvm is a real kvm_intel/kvm_amd (a paravirtual /dev/kvm, as on the machines this was
 # written on, runs a stock kernel slower than emulation); else TCG, ~25x slower than the host: batch the checks
@@ -21,21 +26,23 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${JRUN_VM_DIR:-/var/tmp/jrun-vm-intree}
-timeout=0 mem=2G cpus=2 verbose=0 shares=()
+timeout=0 mem=2G cpus=2 verbose=0 systemd=0 shares=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) timeout=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
     --rw) shares+=("$(cd "$2" && pwd -P)"); shift 2 ;;
+    --systemd) systemd=1; shift ;;
     -v) verbose=1; shift ;;
     --) shift; break ;;
-    *) echo "usage: run-in-vm.sh [--timeout S] [--mem SIZE] [--cpus N] [--rw DIR]... [-v] -- COMMAND [ARG...]" >&2; exit 125 ;;
+    *) echo "usage: run-in-vm.sh [--timeout S] [--mem SIZE] [--cpus N] [--rw DIR]... [--systemd] [-v] -- COMMAND [ARG...]" >&2; exit 125 ;;
   esac
 done
 [ $# -gt 0 ] || { echo "run-in-vm: no command" >&2; exit 125; }
 [ "$(id -u)" = 0 ] || { echo "run-in-vm: needs root (9p passthrough, the guest runs containers)" >&2; exit 125; }
 say() { [ $verbose = 0 ] || echo "run-in-vm: $*" >&2; }
+[ $systemd = 0 ] || [ -x /lib/systemd/systemd ] || { echo "run-in-vm: --systemd: no /lib/systemd/systemd here" >&2; exit 77; }
 
 # ---- the kernel and the initramfs, cached ----
 need_packages() {
@@ -158,6 +165,15 @@ trap 'exit 130' INT TERM
 cwd=$(pwd -P)
 [ "$cwd" = / ] || shares=("$cwd" "${shares[@]+"${shares[@]}"}")
 printf '%s\n' "${shares[@]+"${shares[@]}"}" | awk 'NF && !seen[$0]++' > "$job/shares"
+if [ $systemd = 1 ]; then
+  # these are the guest system's own: systemd (and tmpfiles, were it not masked) would manage the host's copy
+  while read -r dir; do
+    case $dir in /tmp|/var/tmp|/run|/run/*)
+      echo "run-in-vm: --systemd will not share $dir read-write (run it from a project directory)" >&2; exit 125 ;;
+    esac
+  done < "$job/shares"
+  touch "$job/systemd"  # the marker guest-init.sh boots systemd by
+fi
 {
   export -p | grep -v -E '^declare -x (BASH_[A-Z_]*|HOSTNAME|OLDPWD|PWD|SHLVL|TERM|TMPDIR|DISPLAY|SSH_[A-Z_]*)='
   echo 'export JRUN_VM=1 TERM=dumb'

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs inside the systemd guest (shared/vm/run-in-vm.sh --systemd: systemd is PID 1, pure cgroup v2, dbus up),
+# Runs inside the systemd guest (packaging/vm/run-in-vm.sh --systemd: systemd is PID 1, pure cgroup v2, dbus up),
 # from the work dir SystemdCgroupVmIT prepared:
 #   ./bundle      c1: cgroupsPath system.slice:jrunit:c1, resources, a /dev/null device rule; writes /out/res
 #   ./bundle-bad  a linux.resources.unified key with no such file: create must fail and leave nothing

@@ -42,7 +42,7 @@ class CgroupV2VmIT {
     }
 
     /** QEMU, or what installs it (run-in-vm.sh apt-gets qemu-system-x86 when missing). */
-    private static boolean qemuAvailable() {
+    static boolean qemuAvailable() {
         return Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")) || Files.isExecutable(Path.of("/usr/bin/apt-get"));
     }
 
