@@ -246,12 +246,7 @@ public final class CgroupV2Manager extends CgroupManagerBase {
         checkMemoryUsage(this, m, dir, "memory.current");
         long limit = m.limit() == null ? 0 : m.limit();
         long swap = m.swap() == null ? 0 : m.swap();
-        long v2swap;
-        try {
-            v2swap = CgroupConversions.memorySwapToV2(swap, limit);
-        } catch (IllegalArgumentException e) {
-            throw new CgroupException("linux.resources.memory.swap: " + e.getMessage());
-        }
+        long v2swap = swapToV2(swap, limit);
         String swapStr = CgroupConversions.v2Value(v2swap);
         if (swapStr == null && swap > 0) {
             swapStr = "0"; // swap == limit: memory+swap equal to memory means no swap at all
@@ -456,5 +451,14 @@ public final class CgroupV2Manager extends CgroupManagerBase {
             }
         }
         return sizes;
+    }
+
+    /** memory.swap.max from the spec's memory+swap total (runc's conversion), refused by field when impossible. */
+    static long swapToV2(long swap, long limit) {
+        try {
+            return CgroupConversions.memorySwapToV2(swap, limit);
+        } catch (IllegalArgumentException e) {
+            throw new CgroupException("linux.resources.memory.swap: " + e.getMessage());
+        }
     }
 }

@@ -46,12 +46,7 @@ final class SystemdProperties {
             if (limit != 0) out.add(u64("MemoryMax", limit));
             if (m.reservation() != null && m.reservation() != 0) out.add(u64("MemoryLow", m.reservation()));
             long swap = m.swap() == null ? 0 : m.swap();
-            long v2swap;
-            try {
-                v2swap = CgroupConversions.memorySwapToV2(swap, limit);
-            } catch (IllegalArgumentException e) {
-                throw new CgroupException("linux.resources.memory.swap: " + e.getMessage());
-            }
+            long v2swap = CgroupV2Manager.swapToV2(swap, limit);
             // swap == limit means "no swap": memory.swap.max 0, as the file code writes it (runc leaves it out)
             if (v2swap != 0 || swap > 0) out.add(u64("MemorySwapMax", v2swap));
         }
