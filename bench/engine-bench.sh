@@ -1,0 +1,63 @@
+#!/bin/bash
+# The resident engine (milestone 1) beside the one-JVM path and runc: start, state, kill and delete of a busybox
+# container, the calls a shim makes on an existing container, interleaved per iteration (jvm, engine, door, runc in
+# turn, so that load on the machine falls on all alike). "door" is the front door run directly, without the sh
+# launcher in front, as it would be once it is /usr/local/bin/jrun. Create is untimed (the engine does not serve it).
+#   JRUN=/usr/local/bin/jrun ITER=20 bash bench/engine-bench.sh
+# Prints a markdown table of medians (and p90) in ms; the engine runs on a private socket and is stopped at the end.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+jrun=${JRUN:-/usr/local/bin/jrun}
+iter=${ITER:-20}
+door=$(dirname "$(readlink -f "$jrun")")/../lib/jrun/jrun-door
+work=$(mktemp -d /tmp/jrun-engine-bench.XXXXXX)
+mkdir -m 0700 "$work/engine"
+export JRUN_ENGINE_SOCKET=$work/engine/e.sock JRUN_ENGINE_WAIT_MS=60000
+cleanup() {
+  for rt in jvm engine door; do for d in "$work/root-$rt"/*/; do [ -d "$d" ] && "$jrun" --root "$work/root-$rt" delete --force "$(basename "$d")" >/dev/null 2>&1 || true; done; done
+  for d in "$work/root-runc"/*/; do [ -d "$d" ] && runc --root "$work/root-runc" delete --force "$(basename "$d")" >/dev/null 2>&1 || true; done
+  pid=$(cat "$JRUN_ENGINE_SOCKET.pid" 2>/dev/null || true)
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+JRUN=$jrun bash "$repo/packaging/busybox-bundle.sh" "$work/bundle" sleep 1000 >/dev/null
+JRUN_DAEMON=on "$jrun" --root "$work/root-engine" list >/dev/null # start the engine
+ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
+run_rt() { # RT OP ID: one timed call
+  local rt=$1; shift
+  case $rt in
+    jvm) ms env JRUN_DAEMON=off "$jrun" --root "$work/root-jvm" "$@" ;;
+    engine) ms env JRUN_DAEMON=on "$jrun" --root "$work/root-engine" "$@" ;;
+    door) ms env JRUN_DAEMON=on "$door" --root "$work/root-door" "$@" ;; # the front door without the sh launcher
+    runc) ms env runc --root "$work/root-runc" "$@" ;;
+  esac
+}
+for i in $(seq 1 "$iter"); do
+  for rt in jvm engine door runc; do
+    id=b$i
+    if [ $rt = runc ]; then runc --root "$work/root-runc" create --bundle "$work/bundle" "$id" >/dev/null
+    else JRUN_DAEMON=off "$jrun" --root "$work/root-$rt" create --bundle "$work/bundle" "$id" >/dev/null; fi
+    echo "$rt start $(run_rt $rt start $id)"
+    echo "$rt state $(run_rt $rt state $id)"
+    echo "$rt kill $(run_rt $rt kill $id KILL)"
+    sleep 0.05
+    echo "$rt delete $(run_rt $rt delete --force $id)"
+  done
+done > "$work/samples"
+python3 - "$work/samples" <<'PY'
+import sys, statistics
+d = {}
+for line in open(sys.argv[1]):
+    rt, op, us = line.split(); d.setdefault((rt, op), []).append(int(us) / 1000)
+def p(v, q): v = sorted(v); return v[min(len(v) - 1, int(q * len(v)))]
+print("| call | one JVM per call | engine (JRUN_DAEMON=on) | front door alone | runc | engine / runc |")
+print("|---|---|---|---|---|---|")
+for op in ["start", "state", "kill", "delete"]:
+    cells = []
+    for rt in ["jvm", "engine", "door", "runc"]:
+        v = d[(rt, op)]; cells.append(f"{statistics.median(v):.1f} (p90 {p(v, .9):.1f})")
+    ratio = statistics.median(d[("engine", op)]) / statistics.median(d[("runc", op)])
+    print(f"| {op} | " + " | ".join(cells) + f" | {ratio:.2f}x |")
+print(f"\nmedian ms (p90) over {len(d[('jvm', 'start')])} interleaved iterations")
+PY
