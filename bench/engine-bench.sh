@@ -23,14 +23,16 @@ cleanup() {
 trap cleanup EXIT
 JRUN=$jrun bash "$repo/packaging/busybox-bundle.sh" "$work/bundle" sleep 1000 >/dev/null
 JRUN_DAEMON=on "$jrun" --root "$work/root-engine" list >/dev/null # start the engine
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
+gcc -O2 -Wall -o "$work/harness" "$repo/bench/harness.c"
+# One call timed by bench/harness.c (fork, exec, wait4: no shell on the timed path): "wall-us cpu-us".
+ms() { "$work/harness" -e /dev/null -- "$@" | awk '{print $1, $4}'; }
 run_rt() { # RT OP ID: one timed call
   local rt=$1; shift
   case $rt in
-    jvm) ms env JRUN_DAEMON=off "$jrun" --root "$work/root-jvm" "$@" ;;
-    engine) ms env JRUN_DAEMON=on "$jrun" --root "$work/root-engine" "$@" ;;
-    door) ms env JRUN_DAEMON=on "$door" --root "$work/root-door" "$@" ;; # the front door without the sh launcher
-    runc) ms env runc --root "$work/root-runc" "$@" ;;
+    jvm) JRUN_DAEMON=off ms "$jrun" --root "$work/root-jvm" "$@" ;;
+    engine) JRUN_DAEMON=on ms "$jrun" --root "$work/root-engine" "$@" ;;
+    door) JRUN_DAEMON=on ms "$door" --root "$work/root-door" "$@" ;; # the front door without the sh launcher
+    runc) ms runc --root "$work/root-runc" "$@" ;;
   esac
 }
 for i in $(seq 1 "$iter"); do
@@ -47,17 +49,21 @@ for i in $(seq 1 "$iter"); do
 done > "$work/samples"
 python3 - "$work/samples" <<'PY'
 import sys, statistics
-d = {}
+d, cpu = {}, {}
 for line in open(sys.argv[1]):
-    rt, op, us = line.split(); d.setdefault((rt, op), []).append(int(us) / 1000)
+    rt, op, us, cus = line.split()
+    d.setdefault((rt, op), []).append(int(us) / 1000)
+    cpu.setdefault((rt, op), []).append(int(cus) / 1000)
 def p(v, q): v = sorted(v); return v[min(len(v) - 1, int(q * len(v)))]
-print("| call | one JVM per call | engine (JRUN_DAEMON=on) | front door alone | runc | engine / runc |")
-print("|---|---|---|---|---|---|")
+print("| call | one JVM per call | engine (JRUN_DAEMON=on) | front door alone | runc | engine / runc | CPU ms: JVM / engine / runc |")
+print("|---|---|---|---|---|---|---|")
 for op in ["start", "state", "kill", "delete"]:
     cells = []
     for rt in ["jvm", "engine", "door", "runc"]:
         v = d[(rt, op)]; cells.append(f"{statistics.median(v):.1f} (p90 {p(v, .9):.1f})")
     ratio = statistics.median(d[("engine", op)]) / statistics.median(d[("runc", op)])
-    print(f"| {op} | " + " | ".join(cells) + f" | {ratio:.2f}x |")
-print(f"\nmedian ms (p90) over {len(d[('jvm', 'start')])} interleaved iterations")
+    c = " / ".join(f"{statistics.median(cpu[(rt, op)]):.1f}" for rt in ["jvm", "engine", "runc"])
+    print(f"| {op} | " + " | ".join(cells) + f" | {ratio:.2f}x | {c} |")
+print(f"\nwall ms, median (p90), over {len(d[('jvm', 'start')])} interleaved iterations; CPU: user + system of the"
+      " call's processes (the engine's own CPU time is not in it)")
 PY
