@@ -105,7 +105,14 @@ final class Daemon {
             Files.deleteIfExists(socket); // stale: its engine is gone, or it would hold the lock
             int listenFd = sys.engineListen(socket.toString());
             socketKey = Files.readAttributes(socket, "unix:ino").get("ino");
-            Runtime.getRuntime().addShutdownHook(new Thread(this::removeSocket)); // SIGTERM, SIGINT
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM, SIGINT: leave as when idle
+                removeSocket();
+                try {
+                    lockFile.truncate(0);
+                } catch (IOException e) {
+                    // exiting anyway: a stale pid is only read by tests and operators
+                }
+            }));
             lockFile.truncate(0).write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             System.err.println("jrun: daemon: serving " + socket + " (idle timeout " + idleMillis / 1000 + " s)");
             loop(listenFd);
