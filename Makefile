@@ -50,11 +50,13 @@ install: build
 	cp runtime-cli/target/runtime-cli-*.jar runtime-cli/target/lib/*.jar $(DEST_LIBDIR).new/lib/
 	install -m 0755 native-bindings/target/native/jrun-init $(DEST_LIBDIR).new/jrun-init
 	install -m 0644 native-bindings/target/native/libjrun.so $(DEST_LIBDIR).new/libjrun.so
+	install -m 0755 native-bindings/target/native/jrun-door $(DEST_LIBDIR).new/jrun-door
 	$(JAVA_HOME)/bin/jlink --add-modules $(JRUN_MODULES) --strip-debug --no-header-files --no-man-pages \
 	  --generate-cds-archive --output $(DEST_LIBDIR).new/runtime
 	rm -rf $(DEST_LIBDIR) && mv $(DEST_LIBDIR).new $(DEST_LIBDIR)
 	cp=$$(cd $(DEST_LIBDIR)/lib && ls *.jar | sort | sed 's|^|$(LIBDIR)/lib/|' | tr '\n' ':' | sed 's/:$$//'); \
 	sed -e "s|@JAVA@|$(RUNTIME_JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(DESTDIR)$(BINDIR)/jrun.new
+	install -m 0755 $(DESTDIR)$(BINDIR)/jrun.new $(DEST_LIBDIR)/jrun-jvm # the front door's one-JVM path (JRUN_DAEMON=on)
 	chmod 0755 $(DESTDIR)$(BINDIR)/jrun.new && mv $(DESTDIR)$(BINDIR)/jrun.new $(DESTDIR)$(BINDIR)/jrun
 	mkdir -p $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \

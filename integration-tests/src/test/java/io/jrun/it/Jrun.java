@@ -66,12 +66,18 @@ final class Jrun {
     }
 
     static Result exec(Path cwd, List<String> cmd, Path stdin) {
+        return exec(cwd, cmd, stdin, java.util.Map.of());
+    }
+
+    /** Runs with {@code env} added to the inherited environment (EngineIT: JRUN_DAEMON=on). */
+    static Result exec(Path cwd, List<String> cmd, Path stdin, java.util.Map<String, String> env) {
         try {
             Path out = Files.createTempFile("jrun-it", ".out");
             Path err = Files.createTempFile("jrun-it", ".err");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
             if (cwd != null) pb.directory(cwd.toFile());
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

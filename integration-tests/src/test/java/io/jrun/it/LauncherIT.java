@@ -1,6 +1,7 @@
 package io.jrun.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,15 +27,24 @@ class LauncherIT {
 
     /** The -XX:AOTCache= file the launcher passes for {@code args}, or "none". */
     private String cacheFor(Path launcher, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("sh", launcher.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = output(launcher, null, args);
         for (String word : out.split("\\s+")) {
             if (word.startsWith("-XX:AOTCache=")) return Path.of(word.substring("-XX:AOTCache=".length())).getFileName().toString();
         }
         return "none";
+    }
+
+    /** What the launcher's command line prints (the fake java and jrun-door echo theirs), JRUN_DAEMON as given. */
+    private String output(Path launcher, String daemon, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("JRUN_DAEMON");
+        if (daemon != null) pb.environment().put("JRUN_DAEMON", daemon);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 
     private Path launcher(boolean withSmallCaches) throws IOException {
@@ -50,6 +60,9 @@ class LauncherIT {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         String text = Files.readString(Path.of("../packaging/jrun.in"))
                 .replace("@JAVA@", java.toString()).replace("@LIBDIR@", lib.toString()).replace("@CLASSPATH@", "x.jar");
+        Path door = lib.resolve("jrun-door");
+        Files.writeString(door, "#!/bin/sh\necho door \"$@\"\n");
+        Files.setPosixFilePermissions(door, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path l = lib.resolve("jrun");
         Files.writeString(l, text);
         return l;
@@ -100,6 +113,26 @@ class LauncherIT {
                 new String[] {"no-such-command"})) {
             assertEquals("jrun.aot", cacheFor(l, args), String.join(" ", args));
         }
+    }
+
+    /** The resident engine (milestone 1) is opt-in: only JRUN_DAEMON=on sends a call to the front door. */
+    @Test
+    void onlyJrunDaemonOnGoesThroughTheFrontDoor() throws Exception {
+        Path l = launcher(true);
+        assertEquals("door --root /r state c\n", output(l, "on", "--root", "/r", "state", "c"));
+        for (String off : new String[] {null, "off", "", "1", "ON"}) {
+            String out = output(l, off, "state", "c");
+            assertTrue(out.contains("-Xint") && out.endsWith("io.jrun.cli.Main state c\n"), off + ": " + out);
+        }
+    }
+
+    /** The engine's JVM lives long: it JIT-compiles, and the interpreted calls' caches are not for it. */
+    @Test
+    void theDaemonJitCompilesWithoutACache() throws Exception {
+        String out = output(launcher(true), null, "daemon", "--socket", "/x");
+        assertFalse(out.contains("-Xint"), out);
+        assertFalse(out.contains("AOTCache"), out);
+        assertTrue(out.endsWith("io.jrun.cli.Main daemon --socket /x\n"), out);
     }
 
     @Test

@@ -253,6 +253,36 @@ public final class NativeSyscalls implements Syscalls {
 
     private static native String strerror0(int errno);
 
+    // ---- the resident engine (engine_jni.c): used only by `jrun daemon`, so not part of Syscalls ----------
+
+    /** A SOCK_SEQPACKET unix socket listening at {@code path}, mode 0600, close-on-exec. */
+    public int engineListen(String path) {
+        return engineListen0(cstring("bind", path));
+    }
+
+    /** One accepted connection (close-on-exec), or -1 when none came within {@code timeoutMillis}. */
+    public int engineAccept(int listenFd, int timeoutMillis) {
+        return engineAccept0(listenFd, timeoutMillis);
+    }
+
+    /** The peer's {pid, uid, gid} as recorded at connect (SO_PEERCRED). */
+    public int[] peerCred(int fd) {
+        return peerCred0(fd);
+    }
+
+    /**
+     * Makes in, out and err the process's fds 0, 1 and 2, and cwd (a directory fd) its working directory; the
+     * first call saves the process's own, and {@code in < 0} restores them.
+     */
+    public void callContext(int in, int out, int err, int cwd) {
+        callContext0(in, out, err, cwd);
+    }
+
+    /** Sets the process umask; returns the previous one. */
+    public int umask(int mask) {
+        return umask0(mask);
+    }
+
     // ---- natives bound by name (tty_jni.c, Java_io_jrun_sys_NativeSyscalls_*) ------------------------------
 
     private static native int spawnProcess0(byte[] path, byte[][] argv, byte[][] env, int stdinFd, int controlFd);
@@ -276,4 +306,16 @@ public final class NativeSyscalls implements Syscalls {
     private static native int[] getWinsize0(int fd);
 
     private static native void setWinsize0(int fd, int rows, int cols);
+
+    // ---- natives bound by name (engine_jni.c) --------------------------------------------------------------
+
+    private static native int engineListen0(byte[] path);
+
+    private static native int engineAccept0(int listenFd, int timeoutMillis);
+
+    private static native int[] peerCred0(int fd);
+
+    private static native int umask0(int mask);
+
+    private static native void callContext0(int in, int out, int err, int cwd);
 }

@@ -43,4 +43,10 @@ final class DebugLog {
         root.addAppender(app);
         io.jrun.core.Debug.enable();
     }
+
+    /** Back to no logging (the resident engine, after a --debug call). */
+    static void disable() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).reset();
+        io.jrun.core.Debug.disable();
+    }
 }

@@ -30,6 +30,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // The resident engine (opt-in, docs/architecture.md): not in COMMANDS, so usage, man pages and
+        // completions stay as they were; only the front door and operators start it.
+        if (args.length > 0 && args[0].equals("daemon")) {
+            int code = Daemon.main(args);
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
+        }
         Trace.mark("main");
         int code = execute(args, System.out, System.err);
         Trace.mark("done");
@@ -110,6 +118,18 @@ public final class Main {
             return fail(err, logFile, logFormat, msg);
         } catch (Exception e) {
             return fail(err, logFile, logFormat, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Undoes what {@link #execute} left process-wide, so that the resident engine's next call starts as a fresh
+     * JVM's would: the --log warning sink, and --debug's logging.
+     */
+    static void resetCall() {
+        Warnings.sink(null);
+        if (debugLogging) {
+            DebugLog.disable();
+            debugLogging = false;
         }
     }
 

@@ -13,6 +13,9 @@ public final class Debug {
 
     public static void enable() { on = true; }
 
+    /** The resident engine turns --debug off again after the call that asked for it. */
+    public static void disable() { on = false; }
+
     public static boolean on() { return on; }
 
     public static void log(Supplier<String> msg) {

@@ -1,0 +1,269 @@
+package io.jrun.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resident engine, milestone 1 (JRUN_DAEMON=on; docs/architecture.md): calls that go through the front door
+ * and the engine print, write and exit exactly as the one-JVM path does, and every way the engine can be missing,
+ * dead, stale or refusing leaves the call working. Each test has its own engine on a private socket
+ * (JRUN_ENGINE_SOCKET) and stops it by the pid in SOCKET.pid: nothing is left running.
+ */
+class EngineIT extends ItBase {
+    private Path socket;
+    private Map<String, String> engineEnv;
+
+    @BeforeEach
+    void engine() throws IOException {
+        Path door = Path.of(Jrun.BIN).toRealPath().getParent().resolveSibling("lib/jrun/jrun-door");
+        assumeTrue(Files.isExecutable(door), "no resident engine's front door beside " + Jrun.BIN);
+        Path dir = work.resolve("engine");
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        socket = dir.resolve("e.sock");
+        // A generous wait: the first call of a test is then served by the engine it starts, not by chance.
+        engineEnv = Map.of("JRUN_DAEMON", "on", "JRUN_ENGINE_SOCKET", socket.toString(), "JRUN_ENGINE_WAIT_MS", "60000");
+    }
+
+    @AfterEach
+    void stopEngine() throws Exception {
+        if (socket == null) return;
+        long pid = enginePid();
+        if (pid > 0) {
+            new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+            waitGone((int) pid);
+        }
+        assertTrue(engines().isEmpty(), "an engine left running: " + engines());
+    }
+
+    /** The running engine's pid from SOCKET.pid, or -1. */
+    private long enginePid() throws IOException {
+        Path pidFile = Path.of(socket + ".pid");
+        if (!Files.exists(pidFile)) return -1;
+        String s = Files.readString(pidFile).trim();
+        return s.isEmpty() ? -1 : Long.parseLong(s);
+    }
+
+    /** Every process whose command line names this test's socket. */
+    private List<String> engines() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmd.contains(socket.toString()) && !Files.readString(p.resolve("stat")).contains(") Z")) {
+                        found.add(p.getFileName() + ": " + cmd);
+                    }
+                } catch (IOException e) {
+                    // exited while we looked
+                }
+            }
+        }
+        return found;
+    }
+
+    private Jrun.Result viaEngine(Path cwd, String... args) {
+        return Jrun.exec(cwd, command(args), Path.of("/dev/null"), engineEnv);
+    }
+
+    private Jrun.Result viaJvm(Path cwd, String... args) {
+        return Jrun.exec(cwd, command(args), Path.of("/dev/null"), Map.of("JRUN_DAEMON", "off"));
+    }
+
+    private List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Jrun.BIN, "--root", jrun.root.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The same call through the engine and through a JVM of its own: same exit status, stdout and stderr. */
+    private Jrun.Result same(String... args) {
+        Jrun.Result jvm = viaJvm(null, args);
+        Jrun.Result eng = viaEngine(null, args);
+        assertEquals(jvm.toString(), eng.toString(), String.join(" ", args));
+        return eng;
+    }
+
+    private void assertServedByEngine(Jrun.Result r) {
+        assertTrue(r.err().contains("jrun-door: engine: " + socket), r.toString());
+    }
+
+    @Test
+    void errorsAndReadsMatchTheJvmPath() throws Exception {
+        ok("create", "--bundle", bundle("c1", List.of("sleep", "1000")).toString(), "c1");
+        assertServedByEngine(viaEngine(null, "--debug", "state", "nope"));
+        Jrun.Result missing = same("state", "nope");
+        assertEquals(1, missing.code());
+        assertEquals("jrun: container does not exist\n", missing.err());
+        same("start", "nope");
+        same("kill", "nope");
+        same("kill", "nope", "KILL");
+        same("delete", "nope");
+        same("delete", "--force", "nope");
+        same("kill", "c1", "NOSUCHSIGNAL");
+        same("state");
+        same("state", "c1");
+        same("list");
+        same("list", "-q");
+        same("list", "--format", "json");
+        same("--log", work.resolve("log.json").toString(), "--log-format", "json", "state", "nope");
+    }
+
+    @Test
+    void lifecycleThroughTheEngine() throws Exception {
+        ok("create", "--bundle", bundle("c1", List.of("sleep", "1000")).toString(), "c1");
+        Jrun.Result start = viaEngine(null, "--debug", "start", "c1");
+        assertEquals(0, start.code(), start.toString());
+        assertServedByEngine(start);
+        assertEquals("running", status("c1"));
+        same("state", "c1");
+        same("start", "c1"); // already running: the same error both ways
+        same("delete", "c1"); // running, not forced
+        int pid = statePid("c1");
+        Jrun.Result kill = viaEngine(null, "--debug", "kill", "c1", "KILL");
+        assertEquals(0, kill.code(), kill.toString());
+        assertServedByEngine(kill);
+        assertTrue(waitGone(pid));
+        same("state", "c1");
+        Jrun.Result delete = viaEngine(null, "--debug", "delete", "c1");
+        assertEquals(0, delete.code(), delete.toString());
+        assertServedByEngine(delete);
+        same("state", "c1");
+    }
+
+    @Test
+    void relativeRootFromTheCallersCwd() throws Exception {
+        ok("create", "--bundle", bundle("c1", List.of("sleep", "1000")).toString(), "c1");
+        Path elsewhere = Files.createDirectory(work.resolve("elsewhere"));
+        List<String> cmd = List.of(Jrun.BIN, "--debug", "--root", "../state", "state", "c1");
+        Jrun.Result eng = Jrun.exec(elsewhere, cmd, Path.of("/dev/null"), engineEnv);
+        assertServedByEngine(eng);
+        Jrun.Result jvm = Jrun.exec(elsewhere, cmd, Path.of("/dev/null"), Map.of());
+        assertEquals(0, eng.code(), eng.toString());
+        assertEquals(jvm.out(), eng.out());
+        assertEquals(same("state", "c1").out(), eng.out());
+        // --log relative to the caller's cwd, not the engine's
+        Jrun.Result log = Jrun.exec(elsewhere, List.of(Jrun.BIN, "--root", "../state", "--log", "rel.log", "state",
+                "nope"), Path.of("/dev/null"), engineEnv);
+        assertEquals(1, log.code());
+        assertTrue(Files.readString(elsewhere.resolve("rel.log")).contains("container does not exist"));
+    }
+
+    @Test
+    void anEngineKilledMidwayIsReplaced() throws Exception {
+        assertServedByEngine(viaEngine(null, "--debug", "list"));
+        long first = enginePid();
+        assertTrue(first > 0);
+        new ProcessBuilder("kill", "-9", Long.toString(first)).start().waitFor();
+        assertTrue(waitGone((int) first));
+        assertTrue(Files.exists(socket), "kill -9 leaves the socket file: the next engine must replace it");
+        Jrun.Result r = viaEngine(null, "--debug", "state", "nope");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().endsWith("jrun: container does not exist\n"), r.toString());
+        assertServedByEngine(r);
+        assertNotEquals(first, enginePid());
+    }
+
+    @Test
+    void aStaleSocketFileIsReplaced() throws Exception {
+        // a socket file nobody listens on, as a crashed engine leaves it
+        Process p = new ProcessBuilder("python3", "-c",
+                "import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET); s.bind(sys.argv[1])",
+                socket.toString()).start();
+        assertEquals(0, p.waitFor());
+        assertTrue(Files.exists(socket));
+        Jrun.Result r = viaEngine(null, "--debug", "list", "-q");
+        assertEquals(0, r.code(), r.toString());
+        assertServedByEngine(r);
+    }
+
+    @Test
+    void aCallerInAnotherNetworkNamespaceFallsBack() throws Exception {
+        assertServedByEngine(viaEngine(null, "--debug", "list")); // the engine is up
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-n"));
+        cmd.addAll(command("--debug", "state", "nope"));
+        Jrun.Result r = Jrun.exec(null, cmd, Path.of("/dev/null"), engineEnv);
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("jrun-door: fallback (own JVM): caller in other namespaces"), r.toString());
+        assertTrue(r.err().endsWith("jrun: container does not exist\n"), r.toString());
+    }
+
+    @Test
+    void commandsNotForwardedRunInTheirOwnJvm() throws Exception {
+        Jrun.Result r = viaEngine(null, "--debug", "features");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("jrun-door: fallback (own JVM): subcommand not served"), r.toString());
+        assertEquals(viaJvm(null, "features").out(), r.out());
+        Jrun.Result version = viaEngine(null, "--version");
+        assertEquals(viaJvm(null, "--version").toString(), version.toString());
+        assertFalse(Files.exists(Path.of(socket + ".pid")), "no engine started for calls it does not serve");
+    }
+
+    @Test
+    void malformedFramesAreRefusedAndTheEngineSurvives() throws Exception {
+        assertServedByEngine(viaEngine(null, "--debug", "list"));
+        long pid = enginePid();
+        // garbage, a bad magic, a truncated header, a length that lies, a valid header without fds, a huge count
+        String script = """
+                import socket, struct, sys, os
+                def frame(argv, env=(), length=None):
+                    body = struct.pack('>I', 0o22) + struct.pack('>I', len(argv))
+                    for a in argv: body += struct.pack('>I', len(a)) + a
+                    body += struct.pack('>I', len(env))
+                    for e in env: body += struct.pack('>I', len(e)) + e
+                    n = 12 + len(body) if length is None else length
+                    return struct.pack('>IHHI', 0x4A52554E, 1, 0, n) + body
+                bad = [b'', b'x', os.urandom(100), b'JRUX' + bytes(40), frame([b'state', b'x'])[:10],
+                       frame([b'state', b'x'], length=7), frame([b'state', b'x']),
+                       struct.pack('>IHHIII', 0x4A52554E, 1, 0, 24, 0o22, 0x7fffffff) + bytes(4),
+                       frame([b'state\\x01'], length=None), frame([b'create', b'x'])]
+                fds = [0, 1, 2, os.open('.', os.O_RDONLY)]
+                for i, b in enumerate(bad):
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                    s.connect(sys.argv[1])
+                    if i % 2: s.sendmsg([b], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, bytes(struct.pack('4i', *fds)))])
+                    else: s.send(b)
+                    r = s.recv(600)
+                    assert r == b'' or (r[:4] == b'JRUN' and r[6:8] == b'\\x00\\x03'), (i, r)
+                    s.close()
+                print('refused', len(bad))
+                """;
+        Process p = new ProcessBuilder("python3", "-c", script, socket.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), out);
+        Jrun.Result r = viaEngine(null, "--debug", "state", "nope");
+        assertServedByEngine(r);
+        assertEquals(pid, enginePid(), "the same engine serves on");
+    }
+
+    @Test
+    void anIdleEngineExitsAndRemovesItsSocket() throws Exception {
+        Path jvm = Path.of(Jrun.BIN).toRealPath().getParent().resolveSibling("lib/jrun/jrun-jvm");
+        Process d = new ProcessBuilder(jvm.toString(), "daemon", "--socket", socket.toString(), "--idle-timeout", "1")
+                .redirectErrorStream(true).start();
+        try {
+            assertTrue(d.waitFor(60, TimeUnit.SECONDS), "engine did not exit when idle");
+            String out = new String(d.getInputStream().readAllBytes());
+            assertEquals(0, d.exitValue(), out);
+            assertTrue(out.contains("serving " + socket), out);
+            assertFalse(Files.exists(socket));
+        } finally {
+            d.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,373 @@
+/*
+ * jrun-door: the resident engine's front door, milestone 1 (docs/architecture.md, "Resident engine"). The sh
+ * launcher execs it when JRUN_DAEMON=on. It forwards the short calls a shim makes on existing containers (state,
+ * start, kill, delete, list) to the engine over a unix SOCK_SEQPACKET socket, handing over the argv, umask, the
+ * few environment values jrun reads, and fds 0, 1, 2 and the cwd by SCM_RIGHTS; the engine writes the output
+ * straight to those fds and replies with the exit status. It starts the engine when none answers. Anything else
+ * (another subcommand, an unusual argv, no engine in time, a refusal) execs the one-JVM path, jrun-jvm beside this
+ * binary, with the same argv and JRUN_DAEMON unset, so the call behaves exactly as without the engine.
+ *
+ * The wire format is EngineFrame.java's; keep the two alike. Static, single-threaded, fixed buffers, every fd
+ * close-on-exec.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef JRUN_BUILD_ID
+#define JRUN_BUILD_ID "unknown"
+#endif
+
+#define MAGIC 0x4A52554Eu
+#define VERSION 1
+#define MAX_FRAME (64 * 1024)
+#define MAX_ARGS 256
+#define MAX_ENV 32
+#define ACCEPTED 1
+#define EXIT 2
+#define REFUSED 3
+#define DEFAULT_SOCKET "/run/jrun-engine/engine-" JRUN_BUILD_ID ".sock"
+/* How long a call waits for an engine it just started before it runs in its own JVM (JRUN_ENGINE_WAIT_MS). */
+#define DEFAULT_WAIT_MS 1000
+
+extern char **environ;
+
+static int debug;
+static const char *subcommand;
+static char self_dir[4096];
+
+static void note(const char *what, const char *why) {
+    if (debug) dprintf(2, "jrun-door: %s: %s\n", what, why);
+}
+
+/* The one-JVM path: jrun-jvm beside this binary, same argv, JRUN_DAEMON unset so it cannot come back here. */
+static void __attribute__((noreturn)) fallback(char **argv, const char *why) {
+    note("fallback (own JVM)", why);
+    char path[4096 + 16];
+    snprintf(path, sizeof path, "%s/jrun-jvm", self_dir);
+    unsetenv("JRUN_DAEMON");
+    argv[0] = path;
+    execv(path, argv);
+    dprintf(2, "jrun: cannot execute %s: %s\n", path, strerror(errno));
+    _exit(127);
+}
+
+static int printable(const char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e) return 0;
+    return 1;
+}
+
+/*
+ * Why this argv must run in its own JVM, or NULL. The subcommand is the first argument that is neither a global
+ * option nor the value of one (the launcher's rule, PicocliArgv.subcommandName).
+ */
+static const char *unusual(int argc, char **argv) {
+    if (argc - 1 > MAX_ARGS) return "too many arguments";
+    const char *cmd = NULL;
+    for (int i = 1; i < argc && cmd == NULL; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--root") || !strcmp(a, "--log") || !strcmp(a, "--log-format") || !strcmp(a, "--rootless") ||
+            !strcmp(a, "--criu")) {
+            i++;
+        } else if (!strcmp(a, "--debug")) {
+            debug = 1;
+        } else if (a[0] != '-') {
+            cmd = a;
+        }
+    }
+    subcommand = cmd;
+    for (int i = 1; i < argc; i++)
+        if (!printable(argv[i])) return "an argument that is not printable ASCII";
+    if (cmd == NULL) return "no subcommand";
+    if (strcmp(cmd, "state") && strcmp(cmd, "start") && strcmp(cmd, "kill") && strcmp(cmd, "delete") &&
+        strcmp(cmd, "list"))
+        return "subcommand not served by the engine (milestone 1: state, start, kill, delete, list)";
+    if (getenv("JRUN_TRACE") || getenv("JRUN_TEST_PAUSE_AT")) return "JRUN_TRACE or JRUN_TEST_PAUSE_AT is set";
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0) return "stdin, stdout or stderr is closed";
+    return NULL;
+}
+
+/* ---- the request frame ---------------------------------------------------------------------------------- */
+
+static unsigned char frame[MAX_FRAME];
+static size_t frame_len;
+
+static int put32(uint32_t v) {
+    if (frame_len + 4 > sizeof frame) return -1;
+    frame[frame_len++] = (unsigned char)(v >> 24);
+    frame[frame_len++] = (unsigned char)(v >> 16);
+    frame[frame_len++] = (unsigned char)(v >> 8);
+    frame[frame_len++] = (unsigned char)v;
+    return 0;
+}
+
+static int put_string(const char *s) {
+    size_t n = strlen(s);
+    if (n > sizeof frame || put32((uint32_t)n) < 0 || frame_len + n > sizeof frame) return -1;
+    memcpy(frame + frame_len, s, n);
+    frame_len += n;
+    return 0;
+}
+
+static int wanted_env(const char *e) {
+    return !strncmp(e, "XDG_RUNTIME_DIR=", 16) || !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "JRUN_", 5);
+}
+
+static const char *build_frame(int argc, char **argv) {
+    mode_t mask = umask(0);
+    umask(mask);
+    frame_len = 0;
+    put32(MAGIC);
+    put32((uint32_t)VERSION << 16);
+    put32(0); /* total length, below */
+    put32((uint32_t)mask & 0777);
+    put32((uint32_t)(argc - 1));
+    for (int i = 1; i < argc; i++)
+        if (put_string(argv[i]) < 0) return "arguments over 64 KiB";
+    uint32_t envc = 0;
+    for (char **e = environ; *e; e++)
+        if (wanted_env(*e)) {
+            if (!printable(*e)) return "an environment value that is not printable ASCII";
+            envc++;
+        }
+    if (envc > MAX_ENV) return "too many JRUN_ variables";
+    if (put32(envc) < 0) return "arguments over 64 KiB";
+    for (char **e = environ; *e; e++)
+        if (wanted_env(*e) && put_string(*e) < 0) return "environment over 64 KiB";
+    uint32_t len = (uint32_t)frame_len;
+    frame[8] = (unsigned char)(len >> 24);
+    frame[9] = (unsigned char)(len >> 16);
+    frame[10] = (unsigned char)(len >> 8);
+    frame[11] = (unsigned char)len;
+    return NULL;
+}
+
+/* ---- the socket and the engine's start ------------------------------------------------------------------- */
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The socket's directory must be ours alone, or another user could stand in for the engine. */
+static const char *safe_dir(const char *socket_path) {
+    char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
+    snprintf(dir, sizeof dir, "%s", socket_path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir) return "socket path must be absolute, not in /";
+    *slash = '\0';
+    if (strcmp(socket_path, DEFAULT_SOCKET) == 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return "cannot create the engine's directory";
+    struct stat st;
+    if (lstat(dir, &st) < 0) return "no engine directory";
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+        return "engine directory not private to this uid";
+    return NULL;
+}
+
+/* A connection to the engine at path, -1 (errno set) when there is none. The engine must be our own uid. */
+static int dial(const char *path) {
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    struct ucred uc;
+    socklen_t len = sizeof uc;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 || uc.uid != geteuid()) {
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    return fd;
+}
+
+/* Moves this process into the root cgroup of every hierarchy (v2's, or each v1 one's), out of the caller's. */
+static void leave_callers_cgroup(void) {
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (f == NULL) return;
+    char line[4096], pid[32];
+    snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strchr(line, '\n') == NULL) { /* longer than the buffer: not a cgroup mount we can name; skip it */
+            int c;
+            while ((c = fgetc(f)) != EOF && c != '\n') {}
+            continue;
+        }
+        char *sep = strstr(line, " - ");
+        if (sep == NULL || (strncmp(sep, " - cgroup ", 10) && strncmp(sep, " - cgroup2 ", 11))) continue;
+        /* fields: id parent major:minor root mountpoint ... */
+        char *save = NULL, *field = strtok_r(line, " ", &save);
+        char *root = NULL, *mnt = NULL;
+        for (int i = 0; field != NULL && i < 5; i++, field = strtok_r(NULL, " ", &save)) {
+            if (i == 3) root = field;
+            if (i == 4) mnt = field;
+        }
+        if (root == NULL || mnt == NULL || strcmp(root, "/") || strchr(mnt, '\\')) continue;
+        char procs[4096 + 16];
+        snprintf(procs, sizeof procs, "%s/cgroup.procs", mnt);
+        int fd = open(procs, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            if (write(fd, pid, strlen(pid)) < 0) {} /* best effort: a hierarchy we may not join stays as it was */
+            close(fd);
+        }
+    }
+    fclose(f);
+}
+
+/*
+ * Starts `jrun-jvm daemon --socket PATH` detached: double fork, its own session, out of the caller's cgroups,
+ * stdin /dev/null, stdout and stderr appended to PATH.log, no fd of ours, a fixed environment.
+ */
+static void start_engine(const char *path) {
+    pid_t pid = fork();
+    if (pid < 0) return;
+    if (pid > 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        return;
+    }
+    setsid();
+    if (fork() != 0) _exit(0);
+    leave_callers_cgroup();
+    umask(022);
+    if (chdir("/") < 0) _exit(1);
+    char log[4096 + 8], jvm[4096 + 16];
+    snprintf(log, sizeof log, "%s.log", path);
+    snprintf(jvm, sizeof jvm, "%s/jrun-jvm", self_dir);
+    int nul = open("/dev/null", O_RDWR);
+    int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0600);
+    if (nul < 0) _exit(1);
+    if (out < 0) out = nul;
+    dup2(nul, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    /* Every other fd, however high: a caller's fd without CLOEXEC (a shim's preserved fds) must not live on in
+     * the engine. The loop is for kernels without close_range (before 5.9). */
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+        for (int fd = 3; fd < 65536; fd++) close(fd);
+    char *argv[] = {jvm, "daemon", "--socket", (char *)path, NULL};
+    char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+    execve(jvm, argv, envp);
+    _exit(127);
+}
+
+/* A connection to a running engine, starting one and waiting up to wait_ms for it when none answers. */
+static int connect_engine(const char *path, const char **why) {
+    int fd = dial(path);
+    if (fd >= 0) return fd;
+    if (errno != ENOENT && errno != ECONNREFUSED) {
+        *why = errno == EPERM ? "engine not of this uid" : "cannot connect to the engine";
+        return -1;
+    }
+    start_engine(path);
+    const char *w = getenv("JRUN_ENGINE_WAIT_MS");
+    int64_t wait_ms = w != NULL && *w ? atol(w) : DEFAULT_WAIT_MS;
+    int64_t deadline = now_ms() + wait_ms;
+    do {
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+        fd = dial(path);
+        if (fd >= 0) return fd;
+    } while (now_ms() < deadline);
+    *why = "engine started, not up in time";
+    return -1;
+}
+
+/* ---- one call ----------------------------------------------------------------------------------------------- */
+
+static int send_request(int sock) {
+    int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cwd < 0) return -1;
+    int fds[4] = {0, 1, 2, cwd};
+    union {
+        char raw[CMSG_SPACE(sizeof fds)];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = {.iov_base = frame, .iov_len = frame_len};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.raw, .msg_controllen = sizeof ctl.raw};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(cm), fds, sizeof fds);
+    ssize_t n;
+    do n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    close(cwd);
+    return n == (ssize_t)frame_len ? 0 : -1;
+}
+
+/* The next reply's kind (status in *status, reason in reason), or -1 on end of file or a malformed reply. */
+static int recv_reply(int sock, uint32_t *status, char *reason, size_t reason_size) {
+    unsigned char buf[12 + 512];
+    ssize_t n;
+    do n = recv(sock, buf, sizeof buf, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 12) return -1;
+    uint32_t magic = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+    if (magic != MAGIC || buf[4] != 0 || buf[5] != VERSION) return -1;
+    *status = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 | (uint32_t)buf[10] << 8 | buf[11];
+    size_t r = (size_t)n - 12 < reason_size - 1 ? (size_t)n - 12 : reason_size - 1;
+    memcpy(reason, buf + 12, r);
+    reason[r] = '\0';
+    if (!printable(reason)) reason[0] = '\0';
+    return buf[6] << 8 | buf[7];
+}
+
+int main(int argc, char **argv) {
+    ssize_t n = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
+    if (n <= 0) {
+        strcpy(self_dir, "/usr/local/lib/jrun");
+    } else {
+        self_dir[n] = '\0';
+        char *slash = strrchr(self_dir, '/');
+        if (slash != NULL) *slash = '\0';
+    }
+    const char *why = unusual(argc, argv);
+    if (why != NULL) fallback(argv, why);
+    const char *path = getenv("JRUN_ENGINE_SOCKET");
+    if (path == NULL || *path == '\0') {
+        if (geteuid() != 0) fallback(argv, "not root (the default engine is root's; JRUN_ENGINE_SOCKET names another)");
+        path = DEFAULT_SOCKET;
+    }
+    if (path[0] != '/' || strlen(path) >= sizeof ((struct sockaddr_un *)0)->sun_path)
+        fallback(argv, "JRUN_ENGINE_SOCKET is not an absolute path that fits a socket address");
+    if ((why = safe_dir(path)) != NULL) fallback(argv, why);
+    if ((why = build_frame(argc, argv)) != NULL) fallback(argv, why);
+    int sock = connect_engine(path, &why);
+    if (sock < 0) fallback(argv, why);
+    if (send_request(sock) < 0) fallback(argv, "cannot send the call to the engine");
+    uint32_t status = 0;
+    char reason[513];
+    int kind = recv_reply(sock, &status, reason, sizeof reason);
+    if (kind == REFUSED) fallback(argv, reason[0] ? reason : "refused by the engine");
+    if (kind != ACCEPTED) fallback(argv, "engine hung up before taking the call");
+    note("engine", path);
+    kind = recv_reply(sock, &status, reason, sizeof reason);
+    if (kind == EXIT) return (int)(status & 0xff);
+    /* The engine died during the call. Reading the state again is harmless; a start, kill or delete may have
+     * happened, so it is not repeated. */
+    if (!strcmp(subcommand, "state") || !strcmp(subcommand, "list")) fallback(argv, "engine exited during a read-only call");
+    dprintf(2, "jrun: the resident engine exited during the call\n");
+    return 1;
+}

@@ -1,0 +1,122 @@
+package io.jrun.cli;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The resident engine's wire format (docs/architecture.md, "Resident engine"): one SOCK_SEQPACKET packet per
+ * request from the front door (native-bindings/src/main/c/door/door.c builds it; keep the two alike), carrying the
+ * caller's stdin, stdout, stderr and cwd as SCM_RIGHTS, and up to two replies: ACCEPTED when the engine commits
+ * to running the call, then EXIT with its status; or REFUSED with a reason, and the front door runs the call in
+ * its own JVM. Big-endian throughout.
+ *
+ * <pre>
+ * request: u32 magic "JRUN" | u16 version 1 | u16 0 | u32 total length (= the packet's) | u32 umask
+ *          | u32 argc, argc x (u32 len, bytes) | u32 envc, envc x (u32 len, "NAME=value" bytes)
+ * reply:   u32 magic "JRUN" | u16 version 1 | u16 kind | u32 status | reason bytes (REFUSED only)
+ * </pre>
+ *
+ * Everything is bounded, and a frame that breaks any rule is refused whole: the engine parses bytes from any
+ * process of its own uid, and a frame it does not fully understand must not run half a call.
+ */
+final class EngineFrame {
+    static final int MAGIC = 0x4A52554E; // "JRUN"
+    static final int VERSION = 1;
+    static final int MAX_FRAME = 64 * 1024;
+    static final int MAX_ARGS = 256;
+    static final int MAX_ENV = 32;
+    static final int HEADER = 16;
+    static final int ACCEPTED = 1;
+    static final int EXIT = 2;
+    static final int REFUSED = 3;
+    static final int MAX_REASON = 512;
+
+    private EngineFrame() {}
+
+    /** A decoded request: the caller's argv (without argv[0]), umask and the environment values it passed. */
+    record Request(List<String> argv, int umask, List<String> env) {
+        String[] args() {
+            return argv.toArray(new String[0]);
+        }
+
+        /** The value of {@code name} in the passed environment, or null. */
+        String env(String name) {
+            for (String e : env) {
+                if (e.startsWith(name + "=")) return e.substring(name.length() + 1);
+            }
+            return null;
+        }
+    }
+
+    /** A frame the engine does not accept; the message is the reason the front door prints with --debug. */
+    static final class FrameException extends Exception {
+        FrameException(String reason) {
+            super(reason);
+        }
+    }
+
+    static Request decode(byte[] packet) throws FrameException {
+        if (packet.length < HEADER + 8) throw new FrameException("short frame");
+        if (packet.length > MAX_FRAME) throw new FrameException("frame over " + MAX_FRAME + " bytes");
+        ByteBuffer b = ByteBuffer.wrap(packet);
+        if (b.getInt() != MAGIC) throw new FrameException("bad magic");
+        int version = Short.toUnsignedInt(b.getShort());
+        if (version != VERSION) throw new FrameException("protocol version " + version + ", engine speaks " + VERSION);
+        if (b.getShort() != 0) throw new FrameException("reserved bits set");
+        if (b.getInt() != packet.length) throw new FrameException("length field does not match the frame");
+        int umask = b.getInt();
+        if ((umask & ~0777) != 0) throw new FrameException("bad umask");
+        List<String> argv = strings(b, MAX_ARGS, "argument");
+        if (argv.isEmpty()) throw new FrameException("no arguments");
+        List<String> env = strings(b, MAX_ENV, "environment entry");
+        for (String e : env) {
+            if (e.indexOf('=') < 1) throw new FrameException("environment entry without a name");
+        }
+        if (b.hasRemaining()) throw new FrameException("trailing bytes");
+        return new Request(argv, umask, env);
+    }
+
+    /** A count then that many length-prefixed strings of printable ASCII (the front door sends nothing else). */
+    private static List<String> strings(ByteBuffer b, int max, String what) throws FrameException {
+        if (b.remaining() < 4) throw new FrameException("truncated " + what + " count");
+        int n = b.getInt();
+        if (n < 0 || n > max) throw new FrameException("too many " + what + "s");
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (b.remaining() < 4) throw new FrameException("truncated " + what);
+            int len = b.getInt();
+            if (len < 0 || len > b.remaining()) throw new FrameException(what + " longer than the frame");
+            byte[] s = new byte[len];
+            b.get(s);
+            for (byte c : s) {
+                if (c < 0x20 || c > 0x7e) throw new FrameException(what + " not printable ASCII");
+            }
+            out.add(new String(s, StandardCharsets.US_ASCII));
+        }
+        return out;
+    }
+
+    /** Encodes a request (tests, and the shape door.c must produce). */
+    static byte[] encode(List<String> argv, int umask, List<String> env) {
+        int len = HEADER + 8;
+        for (String s : argv) len += 4 + s.length();
+        for (String s : env) len += 4 + s.length();
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putInt(MAGIC).putShort((short) VERSION).putShort((short) 0).putInt(len).putInt(umask);
+        b.putInt(argv.size());
+        for (String s : argv) b.putInt(s.length()).put(s.getBytes(StandardCharsets.US_ASCII));
+        b.putInt(env.size());
+        for (String s : env) b.putInt(s.length()).put(s.getBytes(StandardCharsets.US_ASCII));
+        return b.array();
+    }
+
+    static byte[] reply(int kind, int status, String reason) {
+        byte[] r = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.US_ASCII);
+        int n = Math.min(r.length, MAX_REASON);
+        ByteBuffer b = ByteBuffer.allocate(12 + n);
+        b.putInt(MAGIC).putShort((short) VERSION).putShort((short) kind).putInt(status).put(r, 0, n);
+        return b.array();
+    }
+}
