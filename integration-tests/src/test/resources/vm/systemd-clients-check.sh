@@ -20,6 +20,7 @@
 W=$(pwd)
 S=/tmp/sdc
 IMAGE=localhost/e2e-busybox:latest
+DESC="jrun container"; [ "${JRUN##*/}" = runc ] && DESC="libcontainer container" # JRUN=/usr/sbin/runc: the comparison
 fails=0
 pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
@@ -37,7 +38,7 @@ unit_checks() {
   if scopes | grep -qx "$unit"; then pass "$unit in systemctl list-units --type=scope"
   else fail "$unit not in list-units: $(scopes | tr '\n' ' ')"; fi
   check "$unit ActiveState" active "$(prop "$unit" ActiveState)"
-  check "$unit Description" "jrun container $id" "$(prop "$unit" Description)"
+  check "$unit Description" "$DESC $id" "$(prop "$unit" Description)"
   check "$unit Slice" "$slice" "$(prop "$unit" Slice)"
   check "$unit Delegate" yes "$(prop "$unit" Delegate)"
   cg=$(prop "$unit" ControlGroup)
