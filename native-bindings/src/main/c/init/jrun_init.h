@@ -15,6 +15,7 @@ struct jr_ctx {
 	int listener_sock; /* connected seccomp notify listener socket */
 	int procfd_dir;    /* O_PATH fd of our /proc/<pid>/fd in a private procfs (ns.c), opened after fork */
 	int procfd_is_host; /* procfd_dir is the host's /proc/self/fd (fallback): closed at pivot_root */
+	int proc_rw;        /* O_PATH fd of our /proc/<pid> in a writable private procfs, for attr/exec; or -1 */
 	int fifo_w;        /* the exec fifo opened for writing: held until execve closes it (CLOEXEC) */
 	int last_cap;      /* /proc/sys/kernel/cap_last_cap, read early */
 	int stage;

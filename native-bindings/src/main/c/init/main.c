@@ -17,7 +17,7 @@
 #include "jrun_init.h"
 
 struct jr_ctx jr = { .ctl_fd = -1, .root_fd = -1, .fifo_fd = -1, .fifo_w = -1, .console_sock = -1, .listener_sock = -1,
-		     .procfd_dir = -1, .last_cap = 40, .stage = JR_ST_PLAN };
+		     .procfd_dir = -1, .proc_rw = -1, .last_cap = 40, .stage = JR_ST_PLAN };
 
 /* "jrun-init:" is 10 chars and the kernel's comm holds 15, so stage names have at most 5. */
 static const char *const stage_title[JR_ST_MAX] = {

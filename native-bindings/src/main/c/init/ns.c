@@ -184,6 +184,23 @@ pid_t jr_fork_and_report(void)
 	return 0;
 }
 
+/* A procfs instance of our own (fsopen/fsmount, attached nowhere, subset=pid, of the active pid namespace):
+ * its mount fd, or -1 (no mount API, or refused). */
+static int jr_private_proc_mount(int rdonly)
+{
+	int fsfd = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return -1;
+	int mnt = -1;
+	if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "subset", "pid", 0) == 0 &&
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
+				   (rdonly ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					   MOUNT_ATTR_NOEXEC);
+	close(fsfd);
+	return mnt;
+}
+
 /* Our /proc/<pid>/fd in a procfs instance of our own: mounted for this process only (fsopen/fsmount,
  * never attached to any mount tree), of the pid namespace we now live in, pids only (subset=pid). It
  * reopens O_PATH fds (the exec fifo, /dev/ptmx) whether or not the container has a /proc, and whatever
@@ -195,22 +212,25 @@ pid_t jr_fork_and_report(void)
 static int open_private_procfd_dir(void)
 {
 	char name[32];
-	int fsfd = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
-	if (fsfd >= 0 && syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "subset", "pid", 0) == 0 &&
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) {
-		int mnt = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
-				       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-		close(fsfd);
-		if (mnt >= 0) {
-			/* getpid() is our pid in the active pid namespace, the one the instance shows */
-			snprintf(name, sizeof name, "%d/fd", (int)getpid());
-			int dir = openat(mnt, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			close(mnt);
-			if (dir >= 0)
-				return dir;
+	/* getpid() is our pid in the active pid namespace, the one the instance shows */
+	int mnt = jr_private_proc_mount(1);
+	if (mnt >= 0) {
+		snprintf(name, sizeof name, "%d/fd", (int)getpid());
+		int dir = openat(mnt, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(mnt);
+		if (dir >= 0) {
+			/* The process label (attr/exec) is written after the caps are dropped (no fsopen then),
+			 * and this read-only instance refuses it (EROFS): our /proc/<pid> in a writable one,
+			 * held only until that write, before READY (jr_process_label closes it). */
+			const char *label = jr.plan.process_label;
+			mnt = label && *label ? jr_private_proc_mount(0) : -1;
+			if (mnt >= 0) {
+				snprintf(name, sizeof name, "%d", (int)getpid());
+				jr.proc_rw = openat(mnt, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+				close(mnt);
+			}
+			return dir;
 		}
-	} else if (fsfd >= 0) {
-		close(fsfd);
 	}
 	/* No private instance (a kernel without the mount API, or procfs refused in a user namespace
 	 * because the one visible is not fully visible): the host's dir, which jr_drop_host_procfd closes

@@ -276,14 +276,23 @@ int jr_write_exec_label(int dirfd, const char *proc_self, const char *label)
 void jr_process_label(void)
 {
 	struct jr_plan *p = &jr.plan;
-	if (!p->process_label || !*p->process_label)
+	int rw = jr.proc_rw;
+	jr.proc_rw = -1;
+	if (!p->process_label || !*p->process_label) {
+		if (rw >= 0)
+			close(rw);
 		return;
+	}
 	jr_set_stage(JR_ST_ATTR);
 	/* takes effect at execve; Java sends the exact text the LSM wants (e.g. "exec <profile>") */
 	/* Through our own procfs (ns.c: procfd_dir is <pid>/fd there), never the container's /proc: a label
 	 * written into whatever the container mounted there would leave the process unconfined
 	 * (CVE-2019-16884). Single-threaded, so <pid> is thread-self. */
-	int r = jr_write_exec_label(jr.procfd_dir, "..", p->process_label);
+	/* procfd_dir's instance is read-only (EROFS here): the writable one ns.c opened beside it, if any */
+	int r = rw >= 0 ? jr_write_exec_label(rw, ".", p->process_label)
+			: jr_write_exec_label(jr.procfd_dir, "..", p->process_label);
+	if (rw >= 0)
+		close(rw);
 	if (r < 0)
 		jr_fail(JR_ST_ATTR, -r, "write", "attr/exec = %s", p->process_label);
 }

@@ -24,12 +24,21 @@ import org.junit.jupiter.api.Test;
  * empty cgroupsPath. The script uses only runc's CLI, so JRUN=/usr/sbin/runc runs it against runc 1.1.5 (whose
  * empty-path unit is runc-&lt;id&gt;.scope).
  *
+ * <p>In the same boot, where containerd, ctr and podman are installed (the guest runs the host's binaries),
+ * {@code vm/systemd-clients-check.sh}: the clients with their systemd defaults (containerd's runc v2 shim with
+ * {@code SystemdCgroup = true} and BinaryName = the runtime, through {@code ctr run}; podman with
+ * {@code cgroup_manager = "systemd"}) each run a busybox container (the e2e suite's image, built here on the host);
+ * the scope unit jrun made while it runs, and nothing left after.
+ *
  * <p>The VM script is the repository's {@code packaging/vm/run-in-vm.sh} (CgroupV2VmIT's, `make vm-test`), or the
  * one {@code -Djrun.vm.systemd.script} names (it must take {@code --systemd}); without it, or without QEMU or the
  * host's systemd (the script's status 77), the test is skipped.
  */
 class SystemdCgroupVmIT {
-    /** Guest time limit: boot ~20 s plus ~20 runtime calls at several seconds each under software emulation. */
+    /**
+     * Guest time limit: boot ~20 s plus ~20 runtime calls at several seconds each under software emulation, plus
+     * ~2.5 min for the clients (containerd's start and a ctr run ~55 s, podman's load and run ~90 s).
+     */
     private static final int VM_TIMEOUT_S = 900;
 
     /** run-in-vm.sh's status when the machine cannot have the guest at all. */
@@ -84,12 +93,21 @@ class SystemdCgroupVmIT {
             try (InputStream in = SystemdCgroupVmIT.class.getResourceAsStream("/vm/systemd-cgroup-check.sh")) {
                 Files.write(work.resolve("check.sh"), in.readAllBytes());
             }
+            boolean clients = clientsAvailable(work);
+            if (clients) {
+                try (InputStream in = SystemdCgroupVmIT.class.getResourceAsStream("/vm/systemd-clients-check.sh")) {
+                    Files.write(work.resolve("clients.sh"), in.readAllBytes());
+                }
+            }
 
             List<String> cmd = new ArrayList<>(List.of(script.toString(), "--systemd", "--timeout",
                     Integer.toString(VM_TIMEOUT_S)));
             Path prefix = bin.getParent().getParent();
             if (bin.startsWith("/tmp")) cmd.addAll(List.of("--rw", prefix.toString()));
-            cmd.addAll(List.of("--", "bash", "check.sh"));
+            // one boot: the driver's checks, then the clients'; the exit status is the sum of their FAILs
+            cmd.addAll(clients
+                    ? List.of("--", "bash", "-c", "bash check.sh; a=$?; bash clients.sh; exit $((a + $?))")
+                    : List.of("--", "bash", "check.sh"));
             Path log = work.resolve("vm.log");
             long t0 = System.nanoTime();
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
@@ -105,12 +123,37 @@ class SystemdCgroupVmIT {
             System.out.println("systemd VM test: " + (System.nanoTime() - t0) / 1_000_000_000L + " s");
             // 77: no guest on this machine (no QEMU, no Debian kernel package, no systemd), not a failure of jrun
             assumeTrue(p.exitValue() != VM_UNAVAILABLE, "systemd VM test skipped: " + out.strip());
-            assertTrue(out.contains("RESULT 0 failure(s)"), out);
+            assertTrue(out.lines().anyMatch(l -> l.equals("RESULT 0 failure(s)")), out);
+            if (clients) assertTrue(out.lines().anyMatch(l -> l.equals("RESULT 0 failure(s) (clients)")), out);
+            else System.out.println("systemd VM test: clients skipped (containerd, ctr, podman or busybox missing)");
             assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
             assertEquals(0, p.exitValue(), out);
         } finally {
             ItBase.deleteTree(work);
         }
+    }
+
+    /**
+     * Whether the clients' check can run: containerd, ctr, podman and conmon installed (make deps / the e2e suite
+     * install them), and the e2e suite's busybox image built into work/busybox.tar (e2e/lib/env.sh build_image).
+     */
+    private static boolean clientsAvailable(Path work) throws Exception {
+        for (String b : List.of("/usr/bin/containerd", "/usr/bin/ctr", "/usr/bin/containerd-shim-runc-v2",
+                "/usr/bin/podman", "/usr/bin/conmon")) {
+            if (!Files.isExecutable(Path.of(b))) return false;
+        }
+        Path env = Path.of("e2e/lib/env.sh").toAbsolutePath();
+        if (!Files.isRegularFile(env)) return false;
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "command -v busybox >/dev/null && source \"$1\" && build_image", "bash", env.toString())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("E2E_ROOT", work.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            System.out.println("systemd VM test: building the busybox image failed: " + out);
+            return false;
+        }
+        return Files.isRegularFile(work.resolve("busybox.tar"));
     }
 
     /** A bundle whose process sleeps, with c1's rootfs (by absolute path). */
