@@ -17,21 +17,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void engine_throw(JNIEnv *env, const char *syscall_name, int err, const char *extra) {
-    jclass cls = (*env)->FindClass(env, "io/jrun/sys/SyscallException");
-    if (cls == NULL) return;
-    jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
-    if (ctor == NULL) return;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s%s%s: %s", syscall_name, extra ? " " : "", extra ? extra : "", strerror(err));
-    for (char *p = msg; *p; p++)
-        if ((unsigned char)*p >= 0x80 || *p < 0x20) *p = '?';
-    jstring jsys = (*env)->NewStringUTF(env, syscall_name);
-    jstring jmsg = (*env)->NewStringUTF(env, msg);
-    if (jsys == NULL || jmsg == NULL) return;
-    jobject exc = (*env)->NewObject(env, cls, ctor, jsys, (jint)err, jmsg);
-    if (exc != NULL) (*env)->Throw(env, (jthrowable)exc);
-}
+#include "throw.h"
+
 
 /*
  * socket(AF_UNIX, SOCK_SEQPACKET) bound to path, mode 0600, listening. Bound under umask 0177 so the socket
@@ -42,17 +29,17 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_engineListen0(JNIEnv *env
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     jsize n = (*env)->GetArrayLength(env, jpath);
     if (n <= 0 || (size_t)n >= sizeof sa.sun_path) {
-        engine_throw(env, "bind", ENAMETOOLONG, NULL);
+        jr_jni_throw(env, "bind", ENAMETOOLONG, NULL);
         return -1;
     }
     (*env)->GetByteArrayRegion(env, jpath, 0, n, (jbyte *)sa.sun_path);
     if (memchr(sa.sun_path, 0, (size_t)n) != NULL) {
-        engine_throw(env, "bind", EINVAL, "(NUL in path)");
+        jr_jni_throw(env, "bind", EINVAL, "(NUL in path)");
         return -1;
     }
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        engine_throw(env, "socket", errno, NULL);
+        jr_jni_throw(env, "socket", errno, NULL);
         return -1;
     }
     mode_t old = umask(0177);
@@ -61,7 +48,7 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_engineListen0(JNIEnv *env
     umask(old);
     if (r < 0 || chmod(sa.sun_path, 0600) < 0 || listen(fd, 64) < 0) {
         if (r == 0) err = errno;
-        engine_throw(env, "bind", err, sa.sun_path);
+        jr_jni_throw(env, "bind", err, sa.sun_path);
         close(fd);
         return -1;
     }
@@ -77,7 +64,7 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_engineAccept0(JNIEnv *env
     do r = poll(&pfd, 1, timeout_ms);
     while (r < 0 && errno == EINTR);
     if (r < 0) {
-        engine_throw(env, "poll", errno, NULL);
+        jr_jni_throw(env, "poll", errno, NULL);
         return -1;
     }
     if (r == 0) return -1;
@@ -87,7 +74,7 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_engineAccept0(JNIEnv *env
     if (c < 0) {
         /* The caller gave up between poll and accept: not an error of the engine's. */
         if (errno == ECONNABORTED || errno == EAGAIN) return -1;
-        engine_throw(env, "accept4", errno, NULL);
+        jr_jni_throw(env, "accept4", errno, NULL);
         return -1;
     }
     return c;
@@ -99,7 +86,7 @@ JNIEXPORT jintArray JNICALL Java_io_jrun_sys_NativeSyscalls_peerCred0(JNIEnv *en
     struct ucred uc;
     socklen_t len = sizeof uc;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0) {
-        engine_throw(env, "getsockopt", errno, "SO_PEERCRED");
+        jr_jni_throw(env, "getsockopt", errno, "SO_PEERCRED");
         return NULL;
     }
     jint v[3] = { (jint)uc.pid, (jint)uc.uid, (jint)uc.gid };
@@ -131,7 +118,7 @@ JNIEXPORT void JNICALL Java_io_jrun_sys_NativeSyscalls_callContext0(JNIEnv *env,
         for (int i = 0; i < 3; i++) saved_fds[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
         saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (saved_cwd < 0 || saved_fds[0] < 0 || saved_fds[1] < 0 || saved_fds[2] < 0) {
-            engine_throw(env, "dup", errno, "(saving the engine's stdio)");
+            jr_jni_throw(env, "dup", errno, "(saving the engine's stdio)");
             return;
         }
     }
@@ -142,9 +129,9 @@ JNIEXPORT void JNICALL Java_io_jrun_sys_NativeSyscalls_callContext0(JNIEnv *env,
         do r = dup2(from[i], i);
         while (r < 0 && errno == EINTR);
         if (r < 0) {
-            engine_throw(env, "dup2", errno, NULL);
+            jr_jni_throw(env, "dup2", errno, NULL);
             return;
         }
     }
-    if (fchdir(in < 0 ? saved_cwd : cwd) < 0) engine_throw(env, "fchdir", errno, NULL);
+    if (fchdir(in < 0 ? saved_cwd : cwd) < 0) jr_jni_throw(env, "fchdir", errno, NULL);
 }

@@ -22,28 +22,15 @@
 #include <termios.h>
 #include <unistd.h>
 
-static void tty_throw(JNIEnv *env, const char *syscall_name, int err, const char *extra) {
-    jclass cls = (*env)->FindClass(env, "io/jrun/sys/SyscallException");
-    if (cls == NULL) return;
-    jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
-    if (ctor == NULL) return;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s%s%s: %s", syscall_name, extra ? " " : "", extra ? extra : "", strerror(err));
-    for (char *p = msg; *p; p++)
-        if ((unsigned char)*p >= 0x80 || *p < 0x20) *p = '?';
-    jstring jsys = (*env)->NewStringUTF(env, syscall_name);
-    jstring jmsg = (*env)->NewStringUTF(env, msg);
-    if (jsys == NULL || jmsg == NULL) return;
-    jobject exc = (*env)->NewObject(env, cls, ctor, jsys, (jint)err, jmsg);
-    if (exc != NULL) (*env)->Throw(env, (jthrowable)exc);
-}
+#include "throw.h"
+
 
 /* byte[] (UTF-8, no NUL) -> malloc'ed C string, NULL with an exception pending. */
 static char *tty_dup(JNIEnv *env, jbyteArray arr) {
     jsize n = (*env)->GetArrayLength(env, arr);
     char *s = malloc((size_t)n + 1);
     if (s == NULL) {
-        tty_throw(env, "malloc", ENOMEM, NULL);
+        jr_jni_throw(env, "malloc", ENOMEM, NULL);
         return NULL;
     }
     (*env)->GetByteArrayRegion(env, arr, 0, n, (jbyte *)s);
@@ -55,7 +42,7 @@ static char **tty_dupv(JNIEnv *env, jobjectArray arr) {
     jsize n = (*env)->GetArrayLength(env, arr);
     char **v = calloc((size_t)n + 1, sizeof *v);
     if (v == NULL) {
-        tty_throw(env, "malloc", ENOMEM, NULL);
+        jr_jni_throw(env, "malloc", ENOMEM, NULL);
         return NULL;
     }
     for (jsize i = 0; i < n; i++) {
@@ -94,11 +81,11 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_spawnProcess0(JNIEnv *env
     if ((*env)->ExceptionCheck(env)) goto out;
     /* move both above the target numbers first (CLOEXEC copies), so that no dup2 clobbers the other */
     if (stdin_fd >= 0 && (tmp_in = fcntl(stdin_fd, F_DUPFD_CLOEXEC, 10)) < 0) {
-        tty_throw(env, "fcntl", errno, NULL);
+        jr_jni_throw(env, "fcntl", errno, NULL);
         goto out;
     }
     if (ctl_fd >= 0 && (tmp_ctl = fcntl(ctl_fd, F_DUPFD_CLOEXEC, 10)) < 0) {
-        tty_throw(env, "fcntl", errno, NULL);
+        jr_jni_throw(env, "fcntl", errno, NULL);
         if (tmp_in >= 0) close(tmp_in);
         goto out;
     }
@@ -122,7 +109,7 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_spawnProcess0(JNIEnv *env
     if (tmp_in >= 0) close(tmp_in);
     if (tmp_ctl >= 0) close(tmp_ctl);
     if (rc != 0) {
-        tty_throw(env, "posix_spawn", rc, path);
+        jr_jni_throw(env, "posix_spawn", rc, path);
         goto out;
     }
     result = (jint)pid;
@@ -138,7 +125,7 @@ JNIEXPORT jintArray JNICALL Java_io_jrun_sys_NativeSyscalls_pipe0(JNIEnv *env, j
     (void)cls;
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0) {
-        tty_throw(env, "pipe2", errno, NULL);
+        jr_jni_throw(env, "pipe2", errno, NULL);
         return NULL;
     }
     jintArray r = (*env)->NewIntArray(env, 2);
@@ -157,7 +144,7 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_read0(JNIEnv *env, jclass
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno == EIO) return 0;
-        tty_throw(env, "read", errno, NULL);
+        jr_jni_throw(env, "read", errno, NULL);
         return -1;
     }
     (*env)->SetByteArrayRegion(env, buf, 0, (jsize)n, (jbyte *)tmp);
@@ -170,7 +157,7 @@ JNIEXPORT void JNICALL Java_io_jrun_sys_NativeSyscalls_write0(JNIEnv *env, jclas
     (void)cls;
     jbyte *p = malloc(len > 0 ? (size_t)len : 1);
     if (p == NULL) {
-        tty_throw(env, "malloc", ENOMEM, NULL);
+        jr_jni_throw(env, "malloc", ENOMEM, NULL);
         return;
     }
     (*env)->GetByteArrayRegion(env, buf, off, len, p);
@@ -179,7 +166,7 @@ JNIEXPORT void JNICALL Java_io_jrun_sys_NativeSyscalls_write0(JNIEnv *env, jclas
         ssize_t n = write(fd, p + done, (size_t)len - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            tty_throw(env, "write", errno, NULL);
+            jr_jni_throw(env, "write", errno, NULL);
             break;
         }
         done += (size_t)n;
@@ -194,16 +181,16 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_unixListen0(JNIEnv *env, 
     if (path == NULL) return -1;
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof sa.sun_path) {
-        tty_throw(env, "bind", ENAMETOOLONG, path);
+        jr_jni_throw(env, "bind", ENAMETOOLONG, path);
         free(path);
         return -1;
     }
     strcpy(sa.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        tty_throw(env, "socket", errno, NULL);
+        jr_jni_throw(env, "socket", errno, NULL);
     } else if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4) < 0) {
-        tty_throw(env, "bind", errno, path);
+        jr_jni_throw(env, "bind", errno, path);
         close(fd);
         fd = -1;
     }
@@ -224,18 +211,18 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_acceptFd0(JNIEnv *env, jc
     do r = poll(&pfd, 1, timeout_ms);
     while (r < 0 && errno == EINTR);
     if (r < 0) {
-        tty_throw(env, "poll", errno, NULL);
+        jr_jni_throw(env, "poll", errno, NULL);
         return -1;
     }
     if (r == 0) {
-        tty_throw(env, "accept", ETIMEDOUT, "console socket");
+        jr_jni_throw(env, "accept", ETIMEDOUT, "console socket");
         return -1;
     }
     int c;
     do c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
     while (c < 0 && errno == EINTR);
     if (c < 0) {
-        tty_throw(env, "accept4", errno, NULL);
+        jr_jni_throw(env, "accept4", errno, NULL);
         return -1;
     }
     char data[256];
@@ -248,13 +235,13 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_acceptFd0(JNIEnv *env, jc
     int err = n < 0 ? errno : 0;
     close(c);
     if (n < 0) {
-        tty_throw(env, "recvmsg", err, "console socket");
+        jr_jni_throw(env, "recvmsg", err, "console socket");
         return -1;
     }
     struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
     if (cm == NULL || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
         cm->cmsg_len != CMSG_LEN(sizeof(int))) {
-        tty_throw(env, "recvmsg", EBADMSG, "console socket: no pty master received");
+        jr_jni_throw(env, "recvmsg", EBADMSG, "console socket: no pty master received");
         return -1;
     }
     int fd;
@@ -273,7 +260,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_jrun_sys_NativeSyscalls_makeRaw0(JNIEnv *en
     (void)cls;
     struct termios old, raw;
     if (tcgetattr(fd, &old) < 0) {
-        tty_throw(env, "tcgetattr", errno, NULL);
+        jr_jni_throw(env, "tcgetattr", errno, NULL);
         return NULL;
     }
     raw = old;
@@ -281,7 +268,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_jrun_sys_NativeSyscalls_makeRaw0(JNIEnv *en
     /* keep output post-processing off but leave signals to the container's pty: ISIG stays cleared so ^C
      * travels as a byte to the container, where its own line discipline turns it into SIGINT */
     if (tcsetattr(fd, TCSANOW, &raw) < 0) {
-        tty_throw(env, "tcsetattr", errno, NULL);
+        jr_jni_throw(env, "tcsetattr", errno, NULL);
         return NULL;
     }
     jbyteArray r = (*env)->NewByteArray(env, (jsize)sizeof old);
@@ -294,11 +281,11 @@ JNIEXPORT void JNICALL Java_io_jrun_sys_NativeSyscalls_restoreTermios0(JNIEnv *e
     (void)cls;
     struct termios t;
     if ((*env)->GetArrayLength(env, saved) != (jsize)sizeof t) {
-        tty_throw(env, "tcsetattr", EINVAL, "saved termios");
+        jr_jni_throw(env, "tcsetattr", EINVAL, "saved termios");
         return;
     }
     (*env)->GetByteArrayRegion(env, saved, 0, (jsize)sizeof t, (jbyte *)&t);
-    if (tcsetattr(fd, TCSANOW, &t) < 0) tty_throw(env, "tcsetattr", errno, NULL);
+    if (tcsetattr(fd, TCSANOW, &t) < 0) jr_jni_throw(env, "tcsetattr", errno, NULL);
 }
 
 /* TIOCGWINSZ: {rows, cols}. */
@@ -306,7 +293,7 @@ JNIEXPORT jintArray JNICALL Java_io_jrun_sys_NativeSyscalls_getWinsize0(JNIEnv *
     (void)cls;
     struct winsize ws;
     if (ioctl(fd, TIOCGWINSZ, &ws) < 0) {
-        tty_throw(env, "ioctl", errno, "TIOCGWINSZ");
+        jr_jni_throw(env, "ioctl", errno, "TIOCGWINSZ");
         return NULL;
     }
     jint v[2] = { ws.ws_row, ws.ws_col };
@@ -320,5 +307,5 @@ JNIEXPORT void JNICALL Java_io_jrun_sys_NativeSyscalls_setWinsize0(JNIEnv *env, 
                                                                    jint cols) {
     (void)cls;
     struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
-    if (ioctl(fd, TIOCSWINSZ, &ws) < 0) tty_throw(env, "ioctl", errno, "TIOCSWINSZ");
+    if (ioctl(fd, TIOCSWINSZ, &ws) < 0) jr_jni_throw(env, "ioctl", errno, "TIOCSWINSZ");
 }
