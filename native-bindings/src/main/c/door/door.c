@@ -354,12 +354,22 @@ int main(int argc, char **argv) {
         fallback(argv, "JRUN_ENGINE_SOCKET is not an absolute path that fits a socket address");
     if ((why = safe_dir(path)) != NULL) fallback(argv, why);
     if ((why = build_frame(argc, argv)) != NULL) fallback(argv, why);
-    int sock = connect_engine(path, &why);
-    if (sock < 0) fallback(argv, why);
-    if (send_request(sock) < 0) fallback(argv, "cannot send the call to the engine");
     uint32_t status = 0;
     char reason[513];
-    int kind = recv_reply(sock, &status, reason, sizeof reason);
+    int sock, kind;
+    /* An engine that dies just as we connect (kill -9 closes its listening socket only once its last thread has
+     * exited, so a connection can still be queued on it) hangs up before ACCEPTED: nothing ran, so asking again,
+     * which starts a fresh engine, is safe. */
+    for (int attempt = 0;; attempt++) {
+        sock = connect_engine(path, &why);
+        if (sock < 0) fallback(argv, why);
+        if (send_request(sock) < 0) fallback(argv, "cannot send the call to the engine");
+        kind = recv_reply(sock, &status, reason, sizeof reason);
+        if (kind == ACCEPTED || kind == REFUSED || attempt == 2) break;
+        close(sock);
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+    }
     if (kind == REFUSED) fallback(argv, reason[0] ? reason : "refused by the engine");
     if (kind != ACCEPTED) fallback(argv, "engine hung up before taking the call");
     note("engine", path);

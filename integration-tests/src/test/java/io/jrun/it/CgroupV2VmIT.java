@@ -9,11 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,57 +52,26 @@ class CgroupV2VmIT {
         Path bin = Path.of(Jrun.BIN).toAbsolutePath();
         assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
 
-        Path work = Files.createDirectories(Path.of("target").toAbsolutePath())
-                .resolve("vm-" + UUID.randomUUID().toString().substring(0, 8));
-        Files.createDirectories(work.resolve("out"));
+        Path work = VmGuest.workDir("vm");
         try {
             String cgPath = "/jrun-test/vm-" + work.getFileName().toString().substring(3) + "/c1";
             Path bundle = work.resolve("bundle");
             Files.createDirectories(bundle);
             Bundles.rootfs(bundle);
-            // linux.devices lists /dev/null, so its default rule is left out; the spec's own rules allow it and
-            // then deny writing it (the last matching rule decides, as in v1's devices.allow/deny).
-            String config = Bundles.config(List.of("sh", "-c",
-                            "if echo x > /dev/null; then echo WROTE; else echo DENIED; fi > /out/res; "
-                                    + "cat /dev/null && echo READ >> /out/res; exec sleep 300"),
-                    cgPath, Map.of(), Map.of(
-                            "devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3, "
-                                    + "\"fileMode\": 438, \"uid\": 0, \"gid\": 0}]",
-                            "resources", "{\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 20}, "
-                                    + "\"cpu\": {\"quota\": 50000, \"period\": 100000}, \"devices\": ["
-                                    + "{\"allow\": false, \"access\": \"rwm\"}, "
-                                    + "{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, "
-                                    + "{\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"w\"}]}"),
-                    null)
-                    .replace("\"mounts\": [", "\"mounts\": [\n    {\"destination\": \"/out\", \"type\": \"bind\", \"source\": "
-                            + Bundles.q(work.resolve("out").toString()) + ", \"options\": [\"rbind\", \"rw\"]},");
-            Files.writeString(bundle.resolve("config.json"), config);
+            Files.writeString(bundle.resolve("config.json"), VmGuest.deviceRuleConfig(work, cgPath,
+                    "\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 20}, "
+                            + "\"cpu\": {\"quota\": 50000, \"period\": 100000}"));
             try (InputStream in = CgroupV2VmIT.class.getResourceAsStream("/vm/cgroup-v2-check.sh")) {
                 Files.write(work.resolve("check.sh"), in.readAllBytes());
             }
-
-            List<String> cmd = new ArrayList<>(List.of(script.toString(), "--timeout", Integer.toString(VM_TIMEOUT_S)));
-            // the guest's /tmp is a fresh tmpfs: a runtime installed under /tmp must be shared explicitly
-            Path prefix = bin.getParent().getParent();
-            if (bin.startsWith("/tmp")) cmd.addAll(List.of("--rw", prefix.toString()));
-            cmd.addAll(List.of("--", "bash", "check.sh"));
-            Path log = work.resolve("vm.log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("JRUN", bin.toString());
-            pb.environment().put("CGPATH", cgPath);
-            Process p = pb.start();
-            if (!p.waitFor(VM_TIMEOUT_S + 120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("VM did not finish in time; output so far:\n" + Files.readString(log));
-            }
-            String out = Files.readString(log);
-            System.out.println(out);
+            VmGuest.Boot boot = VmGuest.boot(script, List.of(), work, bin, Map.of("CGPATH", cgPath),
+                    List.of("bash", "check.sh"), VM_TIMEOUT_S);
+            String out = boot.out();
             // 77: no guest on this machine (no QEMU, or no Debian kernel package to fetch), not a failure of jrun
-            assumeTrue(p.exitValue() != VM_UNAVAILABLE, "cgroup v2 VM test skipped: " + out.strip());
+            assumeTrue(boot.status() != VM_UNAVAILABLE, "cgroup v2 VM test skipped: " + out.strip());
             assertTrue(out.contains("RESULT 0 failure(s)"), out);
             assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
-            assertEquals(0, p.exitValue(), out);
+            assertEquals(0, boot.status(), out);
         } finally {
             ItBase.deleteTree(work);
         }

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -61,31 +59,16 @@ class SystemdCgroupVmIT {
         Path bin = Path.of(Jrun.BIN).toAbsolutePath();
         assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
 
-        Path work = Files.createDirectories(Path.of("target").toAbsolutePath())
-                .resolve("vm-sd-" + UUID.randomUUID().toString().substring(0, 8));
-        Files.createDirectories(work.resolve("out"));
+        Path work = VmGuest.workDir("vm-sd");
         try {
             Path bundle = work.resolve("bundle");
             Files.createDirectories(bundle);
             Bundles.rootfs(bundle);
             String rootfs = Bundles.q(bundle.resolve("rootfs").toString());
-            String config = Bundles.config(List.of("sh", "-c",
-                            "if echo x > /dev/null; then echo WROTE; else echo DENIED; fi > /out/res; "
-                                    + "cat /dev/null && echo READ >> /out/res; exec sleep 300"),
-                    "system.slice:jrunit:c1", Map.of(), Map.of(
-                            "devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3, "
-                                    + "\"fileMode\": 438, \"uid\": 0, \"gid\": 0}]",
-                            "resources", "{\"memory\": {\"limit\": 67108864, \"reservation\": 33554432}, "
-                                    + "\"pids\": {\"limit\": 20}, "
-                                    + "\"cpu\": {\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\"}, "
-                                    + "\"unified\": {\"memory.high\": \"62914560\"}, \"devices\": ["
-                                    + "{\"allow\": false, \"access\": \"rwm\"}, "
-                                    + "{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, "
-                                    + "{\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"w\"}]}"),
-                    null)
-                    .replace("\"mounts\": [", "\"mounts\": [\n    {\"destination\": \"/out\", \"type\": \"bind\", \"source\": "
-                            + Bundles.q(work.resolve("out").toString()) + ", \"options\": [\"rbind\", \"rw\"]},");
-            Files.writeString(bundle.resolve("config.json"), config);
+            Files.writeString(bundle.resolve("config.json"), VmGuest.deviceRuleConfig(work, "system.slice:jrunit:c1",
+                    "\"memory\": {\"limit\": 67108864, \"reservation\": 33554432}, \"pids\": {\"limit\": 20}, "
+                            + "\"cpu\": {\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\"}, "
+                            + "\"unified\": {\"memory.high\": \"62914560\"}"));
             // the other bundles share c1's rootfs
             bundle(work, "bundle-bad", "system.slice:jrunit:bad1", "{\"unified\": {\"no.such.file\": \"1\"}}", rootfs);
             bundle(work, "bundle-plain", "", "{\"pids\": {\"limit\": 20}}", rootfs);
@@ -100,34 +83,20 @@ class SystemdCgroupVmIT {
                 }
             }
 
-            List<String> cmd = new ArrayList<>(List.of(script.toString(), "--systemd", "--timeout",
-                    Integer.toString(VM_TIMEOUT_S)));
-            Path prefix = bin.getParent().getParent();
-            if (bin.startsWith("/tmp")) cmd.addAll(List.of("--rw", prefix.toString()));
-            // one boot: the driver's checks, then the clients'; the exit status is the sum of their FAILs
-            cmd.addAll(clients
-                    ? List.of("--", "bash", "-c", "bash check.sh; a=$?; bash clients.sh; exit $((a + $?))")
-                    : List.of("--", "bash", "check.sh"));
-            Path log = work.resolve("vm.log");
             long t0 = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("JRUN", bin.toString());
-            Process p = pb.start();
-            if (!p.waitFor(VM_TIMEOUT_S + 120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("VM did not finish in time; output so far:\n" + Files.readString(log));
-            }
-            String out = Files.readString(log);
-            System.out.println(out);
+            // one boot: the driver's checks, then the clients'; the exit status is the sum of their FAILs
+            VmGuest.Boot boot = VmGuest.boot(script, List.of("--systemd"), work, bin, Map.of(), clients
+                    ? List.of("bash", "-c", "bash check.sh; a=$?; bash clients.sh; exit $((a + $?))")
+                    : List.of("bash", "check.sh"), VM_TIMEOUT_S);
+            String out = boot.out();
             System.out.println("systemd VM test: " + (System.nanoTime() - t0) / 1_000_000_000L + " s");
             // 77: no guest on this machine (no QEMU, no Debian kernel package, no systemd), not a failure of jrun
-            assumeTrue(p.exitValue() != VM_UNAVAILABLE, "systemd VM test skipped: " + out.strip());
+            assumeTrue(boot.status() != VM_UNAVAILABLE, "systemd VM test skipped: " + out.strip());
             assertTrue(out.lines().anyMatch(l -> l.equals("RESULT 0 failure(s)")), out);
             if (clients) assertTrue(out.lines().anyMatch(l -> l.equals("RESULT 0 failure(s) (clients)")), out);
             else System.out.println("systemd VM test: clients skipped (containerd, ctr, podman or busybox missing)");
             assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
-            assertEquals(0, p.exitValue(), out);
+            assertEquals(0, boot.status(), out);
         } finally {
             ItBase.deleteTree(work);
         }

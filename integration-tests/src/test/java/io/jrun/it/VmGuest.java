@@ -1,0 +1,73 @@
+package io.jrun.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** What the VM tests share: their work dir, the device-rule container c1, and one boot of the guest. */
+final class VmGuest {
+    private VmGuest() {}
+
+    /** The guest's output and run-in-vm.sh's exit status. */
+    record Boot(int status, String out) {}
+
+    /** target/PREFIX-RANDOM with an out/ dir: the guest sees only its cwd read-write, and its /tmp is its own. */
+    static Path workDir(String prefix) throws IOException {
+        Path work = Files.createDirectories(Path.of("target").toAbsolutePath())
+                .resolve(prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(work.resolve("out"));
+        return work;
+    }
+
+    /**
+     * c1: writes whether it could write and read /dev/null to /out/res, then sleeps. linux.devices lists /dev/null,
+     * so its default rule is left out; the spec's own rules allow it and then deny writing it (the last matching
+     * rule decides, as in v1's devices.allow/deny).
+     */
+    static String deviceRuleConfig(Path work, String cgroupsPath, String otherResources) {
+        return Bundles.config(List.of("sh", "-c",
+                                "if echo x > /dev/null; then echo WROTE; else echo DENIED; fi > /out/res; "
+                                        + "cat /dev/null && echo READ >> /out/res; exec sleep 300"),
+                        cgroupsPath, Map.of(), Map.of(
+                                "devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3, "
+                                        + "\"fileMode\": 438, \"uid\": 0, \"gid\": 0}]",
+                                "resources", "{" + otherResources + ", \"devices\": ["
+                                        + "{\"allow\": false, \"access\": \"rwm\"}, "
+                                        + "{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, "
+                                        + "{\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"w\"}]}"),
+                        null)
+                .replace("\"mounts\": [", "\"mounts\": [\n    {\"destination\": \"/out\", \"type\": \"bind\", \"source\": "
+                        + Bundles.q(work.resolve("out").toString()) + ", \"options\": [\"rbind\", \"rw\"]},");
+    }
+
+    /** One boot of SCRIPT [FLAGS] -- COMMAND in WORK, with JRUN=bin and ENV; its output is also printed. */
+    static Boot boot(Path script, List<String> flags, Path work, Path bin, Map<String, String> env, List<String> command,
+                     int timeoutS) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(script.toString()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("--timeout", Integer.toString(timeoutS)));
+        // the guest's /tmp is a fresh tmpfs: a runtime installed under /tmp must be shared explicitly
+        if (bin.startsWith("/tmp")) cmd.addAll(List.of("--rw", bin.getParent().getParent().toString()));
+        cmd.add("--");
+        cmd.addAll(command);
+        Path log = work.resolve("vm.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("JRUN", bin.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutS + 120L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("VM did not finish in time; output so far:\n" + Files.readString(log));
+        }
+        String out = Files.readString(log);
+        System.out.println(out);
+        return new Boot(p.exitValue(), out);
+    }
+}
