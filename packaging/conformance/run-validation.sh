@@ -14,7 +14,7 @@
 # programs unpack into the bundles they generate under $TMPDIR; $RUNTIME is a wrapper adding --root, so no host
 # state dir is used; each program runs in a mount namespace of its own (slave propagation), because some make the
 # runtime mount into the caller's namespace. Between programs the runtime's containers, the bundles and the fixed
-# cgroups the programs use (cgrouptest, testdir/cgrouptest) are removed.
+# cgroups the programs use (cgrouptest, testdir/cgrouptest) and jrun's default parent /jrun, once empty, are removed.
 #
 # A result is STATUS ok/not-ok: PASS; FAIL (a "not ok", or an "error" diagnostic outside any assertion, which is how
 # some programs fail); ERROR (non-zero exit without either: read logs/NAME.err); TIMEOUT; SKIP (skips only). A
@@ -68,6 +68,9 @@ cgroup_leftovers() {
       echo "$base/testdir/cgrouptest/container" "$base/testdir/cgrouptest" "$base/testdir"
     done
     echo "$mnt/cgrouptest"
+    # the programs' configs have no cgroupsPath: jrun puts those containers under /jrun/<id> and delete removes only
+    # the leaf; rmdir takes the parent only when it is empty, so no one else's container is touched
+    echo "$mnt/jrun"
   done < /proc/self/cgroup
 }
 leftovers=$(cgroup_leftovers)
