@@ -17,7 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "throw.h"
+#include "common.h"
 
 
 /*
@@ -59,15 +59,7 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_engineListen0(JNIEnv *env
 JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_engineAccept0(JNIEnv *env, jclass cls, jint lfd,
                                                                     jint timeout_ms) {
     (void)cls;
-    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-    int r;
-    do r = poll(&pfd, 1, timeout_ms);
-    while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        jr_jni_throw(env, "poll", errno, NULL);
-        return -1;
-    }
-    if (r == 0) return -1;
+    if (jr_jni_poll_in(env, lfd, timeout_ms) <= 0) return -1; /* thrown, or no caller in time */
     int c;
     do c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
     while (c < 0 && errno == EINTR);

@@ -22,7 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "throw.h"
+#include "common.h"
 
 
 /* byte[] (UTF-8, no NUL) -> malloc'ed C string, NULL with an exception pending. */
@@ -206,14 +206,8 @@ JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_unixListen0(JNIEnv *env, 
 JNIEXPORT jint JNICALL Java_io_jrun_sys_NativeSyscalls_acceptFd0(JNIEnv *env, jclass cls, jint lfd,
                                                                  jint timeout_ms) {
     (void)cls;
-    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-    int r;
-    do r = poll(&pfd, 1, timeout_ms);
-    while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        jr_jni_throw(env, "poll", errno, NULL);
-        return -1;
-    }
+    int r = jr_jni_poll_in(env, lfd, timeout_ms);
+    if (r < 0) return -1;
     if (r == 0) {
         jr_jni_throw(env, "accept", ETIMEDOUT, "console socket");
         return -1;
