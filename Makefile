@@ -34,7 +34,7 @@ DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc 
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev
 
-.PHONY: deps build install aot demo test unit-test it e2e bench jmh fuzz clean
+.PHONY: deps build install aot retire-engines demo test unit-test it e2e bench jmh fuzz clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -56,14 +56,21 @@ install: build
 	rm -rf $(DEST_LIBDIR) && mv $(DEST_LIBDIR).new $(DEST_LIBDIR)
 	cp=$$(cd $(DEST_LIBDIR)/lib && ls *.jar | sort | sed 's|^|$(LIBDIR)/lib/|' | tr '\n' ':' | sed 's/:$$//'); \
 	sed -e "s|@JAVA@|$(RUNTIME_JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(DESTDIR)$(BINDIR)/jrun.new
-	install -m 0755 $(DESTDIR)$(BINDIR)/jrun.new $(DEST_LIBDIR)/jrun-jvm # the front door's one-JVM path (JRUN_DAEMON=on)
-	chmod 0755 $(DESTDIR)$(BINDIR)/jrun.new && mv $(DESTDIR)$(BINDIR)/jrun.new $(DESTDIR)$(BINDIR)/jrun
+	install -m 0755 $(DESTDIR)$(BINDIR)/jrun.new $(DEST_LIBDIR)/jrun-jvm && rm $(DESTDIR)$(BINDIR)/jrun.new
+	# jrun is the front door (a symlink: it finds jrun-init and jrun-jvm beside its target); replaced atomically
+	ln -sfn ../lib/jrun/jrun-door $(DESTDIR)$(BINDIR)/jrun.new && mv -T $(DESTDIR)$(BINDIR)/jrun.new $(DESTDIR)$(BINDIR)/jrun
 	mkdir -p $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
 	  > $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
 	$(MAKE) --no-print-directory install-docs
 	$(MAKE) --no-print-directory aot
+	$(if $(DESTDIR),,$(MAKE) --no-print-directory retire-engines)
 	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
+
+# A new install replaces the running engines: each leaves within 5 s of its socket being removed (in-flight calls
+# finish), and the next call starts this build's engine.
+retire-engines:
+	rm -f /run/jrun-engine/*.sock
 
 # The AOT caches: training runs over real commands on busybox bundles, recorded with -XX:AOTCacheOutput:
 # jrun.aot over every command (create/start/state/kill/delete/run, and ps/exec/update/events/pause/resume on a
@@ -74,7 +81,7 @@ install: build
 # With DESTDIR the training runs in a private mount namespace where the staged tree is at LIBDIR
 # (packaging/at-final-path.sh): the caches record the class path they were trained with.
 aot:
-	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(DESTDIR)$(BINDIR) \
+	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) \
 	  $(if $(DESTDIR),bash packaging/at-final-path.sh $(DEST_LIBDIR) $(LIBDIR)) bash packaging/train-aot.sh
 
 demo: install

@@ -1,5 +1,6 @@
 package io.jrun.cli;
 
+import io.jrun.core.CallerPaths;
 import io.jrun.core.ContainerEngine;
 import io.jrun.core.state.ContainerState;
 import io.jrun.sys.Signals;
@@ -29,8 +30,8 @@ final class Commands {
         int preserve = a.integer("--preserve-fds", 0);
         if (preserve < 0) throw new UsageError("--preserve-fds: must not be negative");
         return new ContainerEngine.CreateRequest(id,
-                bundle.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(bundle),
-                pidFile == null ? null : Path.of(pidFile).toAbsolutePath(),
+                bundle.isEmpty() ? CallerPaths.absolute(Path.of("")) : Path.of(bundle),
+                pidFile == null ? null : CallerPaths.absolute(Path.of(pidFile)),
                 a.str("--console-socket", null), preserve, a.has("--no-pivot"),
                 a.has("--no-new-keyring"));
     }

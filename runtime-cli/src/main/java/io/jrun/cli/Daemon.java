@@ -1,6 +1,9 @@
 package io.jrun.cli;
 
+import io.jrun.core.JrunException;
 import io.jrun.core.Version;
+import io.jrun.core.launch.HelperSession;
+import io.jrun.core.state.ProcStat;
 import io.jrun.sys.NativeSyscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +32,11 @@ final class Daemon {
     static final int DEFAULT_IDLE_SECONDS = 300;
     /** How often an idle engine checks that its socket is still its own (removed or replaced: it exits). */
     private static final int WAKE_MILLIS = 5000;
-    private static final Set<String> FORWARDED = Set.of("state", "start", "kill", "delete", "list");
+    private static final Set<String> FORWARDED = Set.of("state", "start", "kill", "delete", "list", "create", "run", "exec");
+    /** Served only detached: in the foreground the caller waits for the process and forwards signals to it. */
+    private static final Set<String> DETACHED_ONLY = Set.of("run", "exec");
+    /** How long the engine waits for the front door to spawn a helper (a fork and an exec). */
+    private static final int SPAWN_TIMEOUT_MILLIS = 10_000;
     private static final List<String> NAMESPACES = List.of("mnt", "pid", "user", "net", "cgroup");
     /** Environment values that change what a call does and that this engine cannot honour: their calls fall back. */
     private static final List<String> UNSUPPORTED_ENV = List.of("JRUN_TRACE", "JRUN_TEST_PAUSE_AT");
@@ -55,23 +62,63 @@ final class Daemon {
 
     static int main(String[] args) {
         try {
-            Path socket = defaultSocket();
+            Path socket = null;
             long idle = DEFAULT_IDLE_SECONDS;
+            boolean stop = false;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 if ((a.equals("--socket") || a.equals("--idle-timeout")) && i + 1 < args.length) {
                     String v = args[++i];
                     if (a.equals("--socket")) socket = Path.of(v).toAbsolutePath();
                     else idle = seconds(v);
+                } else if (a.equals("--stop")) {
+                    stop = true;
                 } else {
-                    throw new UsageError("usage: jrun daemon [--socket PATH] [--idle-timeout SECONDS]");
+                    throw new UsageError("usage: jrun daemon [--socket PATH] [--idle-timeout SECONDS] | jrun daemon --stop [--socket PATH]");
                 }
             }
+            if (stop) return stop(socket);
+            if (socket == null) socket = defaultSocket();
             if (socket.startsWith(DEFAULT_DIR)) privateDir(socket.getParent());
             return new Daemon(socket, idle * 1000).serve();
         } catch (IOException | RuntimeException e) {
             System.err.println("jrun: daemon: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * {@code --stop}: SIGTERM to the engine serving {@code socket}, or to every engine under the default directory
+     * (any build's), and waits up to 5 s for each to go; an engine is told apart from a reused pid by its
+     * command line. CI and package removal use it so that nothing keeps running.
+     */
+    private static int stop(Path socket) throws IOException {
+        List<Path> pidFiles;
+        if (socket != null) {
+            pidFiles = List.of(Path.of(socket + ".pid"));
+        } else if (Files.isDirectory(Path.of(DEFAULT_DIR))) {
+            try (var files = Files.list(Path.of(DEFAULT_DIR))) {
+                pidFiles = files.filter(f -> f.getFileName().toString().endsWith(".sock.pid")).toList();
+            }
+        } else {
+            pidFiles = List.of();
+        }
+        for (Path f : pidFiles) {
+            String pid = Files.exists(f) ? Files.readString(f).trim() : "";
+            if (!pid.matches("[0-9]{1,9}")) continue; // exited: its pid file is empty
+            ProcessHandle.of(Long.parseLong(pid))
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains("daemon")).orElse(false))
+                    .ifPresent(Daemon::terminate);
+        }
+        return 0;
+    }
+
+    private static void terminate(ProcessHandle engine) {
+        engine.destroy(); // SIGTERM: the shutdown hook removes the socket
+        try {
+            engine.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("jrun: daemon --stop: engine " + engine.pid() + " still running after 5 s");
         }
     }
 
@@ -205,8 +252,37 @@ final class Daemon {
         }
         Invocation inv = PlainArgv.parse(Main.globalParams(), Main.COMMANDS, r.args());
         if (inv == null || inv.command() == null) return "argv not plain";
-        if (!FORWARDED.contains(inv.command().name())) return inv.command().name() + " is not served by the engine";
+        String name = inv.command().name();
+        if (!FORWARDED.contains(name)) return name + " is not served by the engine";
+        if (DETACHED_ONLY.contains(name) && !inv.args().has("--detach")) return name + " in the foreground is not served by the engine";
         return null;
+    }
+
+    /**
+     * Asks the front door to spawn jrun-init with {@code preserveFds} of the caller's fds passed through (the
+     * protocol's layout, docs/helper-protocol.md), and returns {helper pid, our end of its control socket}. The
+     * helper must be the caller's own child: the engine acts on the pid it is given (cgroup, signals).
+     */
+    private int[] spawnAtFrontDoor(int fd, int callerPid, int preserveFds) {
+        sys.sendPacket(fd, EngineFrame.reply(EngineFrame.SPAWN, preserveFds, null), null);
+        int[] ctl = {-1};
+        byte[] reply = sys.recvPacket(fd, 12 + EngineFrame.MAX_REASON, SPAWN_TIMEOUT_MILLIS, ctl);
+        try {
+            EngineFrame.Reply spawned = EngineFrame.decodeReply(reply);
+            if (spawned.kind() != EngineFrame.SPAWNED) throw new JrunException("front door: unexpected reply " + spawned.kind());
+            if (spawned.status() <= 0) throw new JrunException("start " + io.jrun.core.LibDir.helper() + ": " + spawned.reason());
+            if (ctl[0] < 0) throw new JrunException("front door: no control socket for jrun-init");
+            if (ProcStat.parent(spawned.status()) != callerPid) {
+                throw new JrunException("front door: process " + spawned.status() + " is not its child");
+            }
+            int[] result = {spawned.status(), ctl[0]};
+            ctl[0] = -1;
+            return result;
+        } catch (EngineFrame.FrameException e) {
+            throw new JrunException("front door: " + e.getMessage());
+        } finally {
+            if (ctl[0] >= 0) sys.close(ctl[0]);
+        }
     }
 
     private static List<Path> namespaces(String pid) throws IOException {
@@ -223,8 +299,10 @@ final class Daemon {
         try {
             sys.callContext(fds[0], fds[1], fds[2], fds[3]);
             sys.sendPacket(fd, EngineFrame.reply(EngineFrame.ACCEPTED, 0, null), null);
+            int callerPid = sys.peerCred(fd)[0];
             try {
-                return Main.execute(r.args(), System.out, System.err);
+                return HelperSession.withRemoteSpawner(n -> spawnAtFrontDoor(fd, callerPid, n),
+                        () -> Main.execute(r.args(), System.out, System.err));
             } catch (Throwable t) { // a failed call fails, the engine stays
                 System.err.println("jrun: " + t);
                 return 1;

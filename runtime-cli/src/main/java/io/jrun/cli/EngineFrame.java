@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * The resident engine's wire format (docs/architecture.md, "Resident engine"): one SOCK_SEQPACKET packet per
  * request from the front door (native-bindings/src/main/c/door/door.c builds it; keep the two alike), carrying the
- * caller's stdin, stdout, stderr and cwd as SCM_RIGHTS, and up to two replies: ACCEPTED when the engine commits
+ * caller's stdin, stdout, stderr and cwd as SCM_RIGHTS, and the replies: ACCEPTED when the engine commits
  * to running the call, then EXIT with its status; or REFUSED with a reason, and the front door runs the call in
- * its own JVM. Big-endian throughout.
+ * its own JVM. Between ACCEPTED and EXIT, a create, run or exec asks SPAWN (status: the number of fds to pass
+ * through), and the front door spawns jrun-init itself and answers SPAWNED (status: its pid, or -errno and a
+ * reason) with the helper's control socket as SCM_RIGHTS. Big-endian throughout.
  *
  * <pre>
  * request: u32 magic "JRUN" | u16 version 1 | u16 0 | u32 total length (= the packet's) | u32 umask
@@ -31,6 +33,10 @@ final class EngineFrame {
     static final int ACCEPTED = 1;
     static final int EXIT = 2;
     static final int REFUSED = 3;
+    /** Engine to front door during a call: spawn jrun-init with {@code status} preserved fds. */
+    static final int SPAWN = 4;
+    /** Front door to engine: the helper's pid in {@code status} (or -errno, the reason) and its control socket. */
+    static final int SPAWNED = 5;
     static final int MAX_REASON = 512;
 
     private EngineFrame() {}
@@ -110,6 +116,24 @@ final class EngineFrame {
         b.putInt(env.size());
         for (String s : env) b.putInt(s.length()).put(s.getBytes(StandardCharsets.US_ASCII));
         return b.array();
+    }
+
+    /** A reply-shaped packet (the front door's SPAWNED). */
+    record Reply(int kind, int status, String reason) {}
+
+    static Reply decodeReply(byte[] packet) throws FrameException {
+        if (packet == null) throw new FrameException("hung up");
+        if (packet.length < 12 || packet.length > 12 + MAX_REASON) throw new FrameException("bad reply length");
+        ByteBuffer b = ByteBuffer.wrap(packet);
+        if (b.getInt() != MAGIC || Short.toUnsignedInt(b.getShort()) != VERSION) throw new FrameException("bad reply header");
+        int kind = Short.toUnsignedInt(b.getShort());
+        int status = b.getInt();
+        byte[] reason = new byte[b.remaining()];
+        b.get(reason);
+        for (byte c : reason) {
+            if (c < 0x20 || c > 0x7e) throw new FrameException("reason not printable ASCII");
+        }
+        return new Reply(kind, status, new String(reason, StandardCharsets.US_ASCII));
     }
 
     static byte[] reply(int kind, int status, String reason) {

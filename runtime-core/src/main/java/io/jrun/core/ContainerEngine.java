@@ -78,7 +78,7 @@ public final class ContainerEngine {
         // joins the container's cgroup (~20 ms later); see CgroupWarmup.
         CgroupWarmup warmup = CgroupWarmup.start();
         SpecValidator.validateId(r.id());
-        Path bundle = r.bundle().toAbsolutePath().normalize();
+        Path bundle = CallerPaths.absolute(r.bundle()).normalize();
         Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
         Trace.mark("config read");
         SpecValidator.validate(spec, bundle);
@@ -169,10 +169,9 @@ public final class ContainerEngine {
                 cg.create(spawned == null ? -1 : spawned.helperPid(), resources);
             } catch (RuntimeException e) {
                 if (spawned != null) {
-                    int helper = spawned.helperPid();
                     spawned.close();
                     try {
-                        Processes.reap(sys(), helper);
+                        spawned.reap();
                     } catch (RuntimeException ignored) {
                         // the cgroup's error is the one to report
                     }
@@ -184,7 +183,7 @@ public final class ContainerEngine {
 
             int pid;
             try (HelperSession h = spawned) {
-                undo.push(() -> Processes.reap(sys(), h.helperPid()));
+                undo.push(() -> h.reap());
                 Trace.mark("cgroup created");
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside
                 // it. The join runs beside the resources: the first write to a cgroup.procs in a while waits for an
@@ -235,7 +234,7 @@ public final class ContainerEngine {
                 }
                 Trace.mark("init ready");
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
-                Processes.reap(sys(), h.helperPid());
+                h.reap();
             }
             if (spec.hooks() != null && !Hooks.of(spec.hooks().createContainer()).isEmpty()) {
                 // createContainer: in the container's namespaces; jrun-init runs it as an exec'd process, so

@@ -165,10 +165,10 @@ public final class ExecEngine {
             h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
             h.awaitExecve(HELPER_TIMEOUT_MS);
             Trace.mark("process started");
-            Processes.reap(sys(), h.helperPid());
+            h.reap();
             return pid;
         } catch (RuntimeException e) {
-            Processes.reap(sys(), h.helperPid());
+            h.reap();
             if (pid > 0) {
                 Processes.signalQuietly(sys(), pid, 9);
                 reapQuietly(pid);
