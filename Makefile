@@ -4,6 +4,8 @@
 #   make test     all unit and integration tests (root)
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
 #   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
+#   make it-off / e2e-off  the integration tests / the clients again with JRUN_DAEMON=off (no resident engine)
+#   make soak     SOAK_N lifecycles through one resident engine, its memory, threads and fds checked
 #   make fuzz     the config fuzzer and the plan decoder's fuzzer, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make deb      target/jrun_VERSION_amd64.deb (PREFIX=/usr); make deb-test installs, uses and purges it
 #   make conformance  runtime-tools' validation programs (prebuilt in OCI_VALIDATION_DIR) on jrun beside runc
@@ -34,7 +36,7 @@ DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc 
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev
 
-.PHONY: deps build install aot retire-engines demo test unit-test it e2e bench jmh fuzz clean
+.PHONY: deps build install aot retire-engines demo test unit-test it it-off e2e e2e-off soak bench jmh fuzz clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -90,15 +92,32 @@ demo: install
 unit-test: deps
 	$(MVN_TEST) -Djrun.commit=$(COMMIT) -DskipITs=true test
 
+# Through the resident engine (the default); the engines the suite started are stopped after, pass or fail.
 it: install
-	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test; status=$$?; $(BINDIR)/jrun daemon --stop; exit $$status
+
+# The same suite with JRUN_DAEMON=off: every call in a JVM of its own (CI runs both; docs/architecture.md).
+it-off:
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Djrun.daemon=off test
 
 test: unit-test it
 
 # Real clients (private containerd 1.6, dockerd 20.10, podman 4.3 under /tmp/jrun-e2e) driving the installed jrun;
 # installs the Debian packages of the clients itself. Reference run: bash integration-tests/e2e/run.sh /usr/sbin/runc
 e2e: install
-	bash integration-tests/e2e/run.sh $(BINDIR)/jrun
+	bash integration-tests/e2e/run.sh $(BINDIR)/jrun; status=$$?; $(BINDIR)/jrun daemon --stop; exit $$status
+
+# The clients with JRUN_DAEMON=off in their environment (the shims and conmon pass it on to jrun); it fails if
+# any call still reached an engine.
+e2e-off:
+	$(BINDIR)/jrun daemon --stop
+	JRUN_DAEMON=off bash integration-tests/e2e/run.sh $(BINDIR)/jrun
+	@if cat /run/jrun-engine/*.pid 2>/dev/null | grep -q .; then echo "e2e-off: a call reached the engine"; $(BINDIR)/jrun daemon --stop; exit 1; fi
+
+# SOAK_N lifecycles through one engine, its RSS, threads and fds before and after (bench/engine-soak.sh).
+SOAK_N ?= 2000
+soak: install
+	SOAK_N=$(SOAK_N) JRUN=$(BINDIR)/jrun bash bench/engine-soak.sh
 
 bench: install
 	JRUN=$(BINDIR)/jrun bash bench/bench.sh

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,6 +43,9 @@
 #define REFUSED 3
 #define SPAWN 4
 #define SPAWNED 5
+#define SUBREAPER 6
+#define WAIT 7
+#define EXITED 8
 #define MAX_HELPERS 4
 #define DEFAULT_SOCKET "/run/jrun-engine/engine-" JRUN_BUILD_ID ".sock"
 /* How long a call waits for an engine it just started before it runs in its own JVM (JRUN_ENGINE_WAIT_MS). */
@@ -389,12 +393,13 @@ static pid_t spawn_helper(uint32_t preserve, int ctl) {
     return pid < 0 ? -e : pid;
 }
 
-static void send_spawned(int sock, int32_t status, int ctl, const char *reason) {
+/* A reply-shaped message to the engine (SPAWNED, EXITED), with fd as SCM_RIGHTS when >= 0. */
+static void send_msg(int sock, int kind, int32_t status, int ctl, const char *reason) {
     unsigned char buf[12 + 128];
     size_t n = 12;
     uint32_t v = (uint32_t)status;
     unsigned char head[12] = {MAGIC >> 24, (MAGIC >> 16) & 0xff, (MAGIC >> 8) & 0xff, MAGIC & 0xff, 0, VERSION, 0,
-                              SPAWNED, v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff};
+                              (unsigned char)kind, v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff};
     memcpy(buf, head, 12);
     if (reason != NULL) {
         size_t r = strlen(reason) < 128 ? strlen(reason) : 128;
@@ -424,24 +429,64 @@ static void send_spawned(int sock, int32_t status, int ctl, const char *reason) 
 static void serve_spawn(int sock, uint32_t preserve) {
     int pair[2];
     if (n_helpers == MAX_HELPERS) {
-        send_spawned(sock, -EAGAIN, -1, "too many helpers for one call");
+        send_msg(sock, SPAWNED, -EAGAIN, -1, "too many helpers for one call");
         return;
     }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
-        send_spawned(sock, -errno, -1, strerror(errno));
+        send_msg(sock, SPAWNED, -errno, -1, strerror(errno));
         return;
     }
     pid_t pid = spawn_helper(preserve, pair[1]);
     close(pair[1]);
     if (pid > 0) helpers[n_helpers++] = pid;
-    send_spawned(sock, pid, pid > 0 ? pair[0] : -1, pid > 0 ? NULL : strerror((int)-pid));
+    send_msg(sock, SPAWNED, pid, pid > 0 ? pair[0] : -1, pid > 0 ? NULL : strerror((int)-pid));
     close(pair[0]); /* the engine holds it now: when the engine goes, the helper sees EOF and exits */
+}
+
+/* ---- a foreground run or exec: this process waits for the container's process, as a JVM of its own would ---- */
+
+static volatile pid_t waited;
+
+static void forward_signal(int sig) {
+    if (waited > 0) kill(waited, sig);
+}
+
+/*
+ * WAIT: the process (our child: SUBREAPER came before its helper was spawned) until it exits, forwarding the
+ * signals runc forwards (io.jrun.core.SignalForwarder's list) so that ^C or a supervisor's SIGTERM reaches it
+ * rather than orphaning it; then its wait status to the engine, which finishes the call (run deletes).
+ */
+static void reap_helpers(void);
+
+static void serve_wait(int sock, pid_t pid) {
+    /* The helper's intermediate process exits once the process runs; only then is the process our child. */
+    reap_helpers();
+    static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+    enum { N = sizeof forwarded / sizeof forwarded[0] };
+    struct sigaction sa, old[N];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    waited = pid;
+    for (int i = 0; i < N; i++) sigaction(forwarded[i], &sa, &old[i]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno == EINTR) continue;
+        dprintf(2, "jrun: wait for process %d: %s\n", (int)pid, strerror(errno));
+        status = 255 << 8;
+        break;
+    }
+    waited = 0;
+    for (int i = 0; i < N; i++) sigaction(forwarded[i], &old[i], NULL);
+    send_msg(sock, EXITED, status, -1, NULL);
 }
 
 /* The helpers exit once the engine is done with them (or gone); the container's process lives on, re-parented. */
 static void reap_helpers(void) {
     for (int i = 0; i < n_helpers; i++)
         while (waitpid(helpers[i], NULL, 0) < 0 && errno == EINTR) {}
+    n_helpers = 0;
 }
 
 int main(int argc, char **argv) {
@@ -485,7 +530,11 @@ int main(int argc, char **argv) {
     if (kind == REFUSED) fallback(argv, reason[0] ? reason : "refused by the engine");
     if (kind != ACCEPTED) fallback(argv, "engine hung up before taking the call");
     note("engine", path);
-    while ((kind = recv_reply(sock, &status, reason, sizeof reason)) == SPAWN) serve_spawn(sock, status);
+    while ((kind = recv_reply(sock, &status, reason, sizeof reason)) == SPAWN || kind == SUBREAPER || kind == WAIT) {
+        if (kind == SPAWN) serve_spawn(sock, status);
+        else if (kind == SUBREAPER) prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
+        else serve_wait(sock, (pid_t)status);
+    }
     reap_helpers();
     if (kind == EXIT) return (int)(status & 0xff);
     /* The engine died during the call. Reading the state again is harmless; a start, kill, delete or create may

@@ -320,10 +320,9 @@ class EngineIT extends ItBase {
         assertEquals(0, rel.code(), rel.toString());
         assertServedByEngine(rel);
         assertTrue(ok("state", "c3").out().contains("\"bundle\": \"" + b3 + "\""), ok("state", "c3").out());
-        // the foreground forms stay with a JVM of their own
-        Jrun.Result fg = viaEngine(null, "--debug", "exec", "c1", "true");
-        assertEquals(0, fg.code(), fg.toString());
-        assertTrue(fg.err().contains("jrun-door: fallback (own JVM): exec in the foreground"), fg.toString());
+        // a terminal in the foreground stays with a JVM of its own (the relay needs the caller's stdio throughout)
+        Jrun.Result tty = viaEngine(null, "--debug", "exec", "-t", "c1", "true");
+        assertTrue(tty.err().contains("jrun-door: fallback (own JVM): exec in the foreground with a terminal"), tty.toString());
     }
 
     /** --preserve-fds: the caller's fds reach the container through the helper the front door spawns. */
@@ -372,5 +371,51 @@ class EngineIT extends ItBase {
             assertFalse(Files.exists(cg), cg + " left behind");
         }
         assertNotEquals(engine, enginePid());
+    }
+
+    /**
+     * Foreground run and exec through the engine: the front door becomes the subreaper, waits for the process and
+     * forwards signals; exit statuses, stdout and stderr are a JVM's; run deletes the container after.
+     */
+    @Test
+    void foregroundRunAndExecThroughTheEngine() throws Exception {
+        Path b = bundle("c1", List.of("sh", "-c", "echo out; echo err >&2; exit 3"));
+        Jrun.Result run = viaEngine(null, "--debug", "run", "--bundle", b.toString(), "c1");
+        assertServedByEngine(run);
+        assertEquals(3, run.code(), run.toString());
+        assertEquals("out\n", run.out());
+        assertTrue(run.err().contains("\nerr\n"), run.toString());
+        same("state", "c1"); // deleted after the run, both ways: "does not exist"
+        ok("create", "--bundle", bundle("c2", List.of("sleep", "1000")).toString(), "c2");
+        ok("start", "c2");
+        String[] exec = {"exec", "c2", "sh", "-c", "echo to-out; echo to-err >&2; exit 4"};
+        Jrun.Result jvm = viaJvm(null, exec);
+        Jrun.Result eng = viaEngine(null, exec);
+        assertEquals(jvm.toString(), eng.toString());
+        assertEquals(4, eng.code(), eng.toString());
+        assertServedByEngine(viaEngine(null, "--debug", "exec", "c2", "true"));
+    }
+
+    /**
+     * A foreground run that lasts does not hold up the engine: other calls are served meanwhile; a SIGTERM to the
+     * caller reaches the container (a trap in its shell), and the caller exits with the container's status.
+     */
+    @Test
+    void aLongForegroundRunLetsOtherCallsThroughAndGetsTheCallersSignals() throws Exception {
+        Path out = work.resolve("run.out");
+        Path b = bundle("c1", List.of("sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done"));
+        ProcessBuilder pb = new ProcessBuilder(command("run", "--bundle", b.toString(), "c1"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectOutput(out.toFile());
+        pb.environment().putAll(engineEnv);
+        Process run = pb.start();
+        for (int i = 0; i < 1000 && !Files.readString(out).contains("ready"); i++) Thread.sleep(10);
+        assertTrue(Files.readString(out).contains("ready"), "the container never started");
+        Jrun.Result state = viaEngine(null, "--debug", "state", "c1");
+        assertServedByEngine(state);
+        assertTrue(state.out().contains("\"status\": \"running\""), state.toString());
+        new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start().waitFor();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "run did not end on SIGTERM");
+        assertEquals(7, run.exitValue(), new String(run.getErrorStream().readAllBytes()));
+        same("state", "c1");
     }
 }

@@ -12,7 +12,9 @@ import java.util.List;
  * to running the call, then EXIT with its status; or REFUSED with a reason, and the front door runs the call in
  * its own JVM. Between ACCEPTED and EXIT, a create, run or exec asks SPAWN (status: the number of fds to pass
  * through), and the front door spawns jrun-init itself and answers SPAWNED (status: its pid, or -errno and a
- * reason) with the helper's control socket as SCM_RIGHTS. Big-endian throughout.
+ * reason) with the helper's control socket as SCM_RIGHTS. A foreground run or exec also sends SUBREAPER (the front
+ * door becomes a child subreaper) before its SPAWN and WAIT (status: the pid) once the process runs; the front
+ * door waits for it, forwarding signals, and answers EXITED (status: the wait status). Big-endian throughout.
  *
  * <pre>
  * request: u32 magic "JRUN" | u16 version 1 | u16 0 | u32 total length (= the packet's) | u32 umask
@@ -37,6 +39,12 @@ final class EngineFrame {
     static final int SPAWN = 4;
     /** Front door to engine: the helper's pid in {@code status} (or -errno, the reason) and its control socket. */
     static final int SPAWNED = 5;
+    /** Engine to front door: become a child subreaper (a foreground run or exec; no answer). */
+    static final int SUBREAPER = 6;
+    /** Engine to front door: wait for pid {@code status}, forwarding signals to it, and answer EXITED. */
+    static final int WAIT = 7;
+    /** Front door to engine: the wait status of the process in {@code status}. */
+    static final int EXITED = 8;
     static final int MAX_REASON = 512;
 
     private EngineFrame() {}

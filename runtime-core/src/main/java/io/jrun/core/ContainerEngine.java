@@ -680,7 +680,7 @@ public final class ContainerEngine {
      * when the helper exits, becomes its child and can be waited for.
      */
     public int run(CreateRequest r, boolean detach, boolean keep) {
-        if (!detach) sys().setChildSubreaper();
+        if (!detach) Foreground.becomeSubreaper(sys());
         int pid;
         try {
             pid = create(r, !detach);
@@ -697,18 +697,12 @@ public final class ContainerEngine {
             throw e;
         }
         if (detach) return 0;
-        Console c = console;
-        if (c != null) c.relay();
-        // SIGWINCH resizes jrun's own console when it serves one (the kernel then signals the container)
-        SignalForwarder fwd = SignalForwarder.install(sig -> {
-            if (sig == 28 && c != null) c.resize();
-            else Processes.signalQuietly(sys(), pid, sig);
-        });
+        if (console != null) console.relay();
         int status;
         try {
-            status = Processes.waitFor(sys(), pid, "container init");
+            // SIGWINCH resizes jrun's own console when it serves one (the kernel then signals the container)
+            status = Foreground.waitFor(sys(), pid, "container init", console);
         } finally {
-            fwd.uninstall();
             closeConsole();
         }
         if (!keep) safeDelete(r.id());

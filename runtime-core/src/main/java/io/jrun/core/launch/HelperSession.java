@@ -28,23 +28,10 @@ public final class HelperSession implements AutoCloseable {
         "devices", "masked paths", "sysctl", "hostname", "rlimits", "user", "capabilities", "seccomp", "console",
         "fds", "exec fifo", "exec", "cwd", "process attributes", "cgroup"};
 
-    /**
-     * Who spawns a call's helper when not this process: the resident engine's front door, which spawns
-     * {@code jrun-init} itself so that the container's init stays in the caller's process tree (a shim, conmon
-     * or any subreaper of the caller reaps it, as with a jrun of its own). It returns the helper's pid and this
-     * side's end of the control socket; the helper is the front door's child, and the front door reaps it.
-     */
-    public interface RemoteSpawner {
-        int[] spawn(int preserveFds);
-    }
-
-    /** Set by the engine for the duration of one call on the thread that runs it (io.jrun.cli.Daemon). */
-    private static final ThreadLocal<RemoteSpawner> CALL_SPAWNER = new ThreadLocal<>();
-
     private final Syscalls sys;
     private int fd;
     private final int helperPid;
-    /** Whether the helper is our child (we reap it) or the front door's (it does). */
+    /** Whether the helper is our child (we reap it) or the caller's front door's (it does). */
     private final boolean ourChild;
 
     private HelperSession(Syscalls sys, int fd, int helperPid, boolean ourChild) {
@@ -54,21 +41,12 @@ public final class HelperSession implements AutoCloseable {
         this.ourChild = ourChild;
     }
 
-    /** Runs {@code call} with its create and exec helpers spawned by {@code spawner} (the engine's front door). */
-    public static <T> T withRemoteSpawner(RemoteSpawner spawner, java.util.function.Supplier<T> call) {
-        CALL_SPAWNER.set(spawner);
-        try {
-            return call.get();
-        } finally {
-            CALL_SPAWNER.remove();
-        }
-    }
-
     /** Spawns the helper with the fd layout of the protocol: 0-2 stdio, 3..3+n-1 preserved, then the socket. */
     public static HelperSession spawn(Syscalls sys, Path helper, int preserveFds) {
-        RemoteSpawner remote = CALL_SPAWNER.get();
-        if (remote != null) {
-            int[] spawned = remote.spawn(preserveFds);
+        // In the resident engine the caller's front door spawns it: the container must be in the caller's tree.
+        CallerSide caller = CallerSide.current();
+        if (caller != null) {
+            int[] spawned = caller.spawnHelper(preserveFds);
             return new HelperSession(sys, spawned[1], spawned[0], false);
         }
         return start(sys, helper, ctl -> sys.spawnHelper(helper.toString(), new String[] {"jrun-init"},
