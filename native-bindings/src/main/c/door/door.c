@@ -136,7 +136,8 @@ static int put_string(const char *s) {
 
 static int wanted_env(const char *e) {
     return !strncmp(e, "XDG_RUNTIME_DIR=", 16) || !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "JRUN_", 5) ||
-           !strncmp(e, "LISTEN_FDS=", 11) || !strncmp(e, "LISTEN_PID=", 11);
+           !strncmp(e, "LISTEN_FDS=", 11) || !strncmp(e, "LISTEN_PID=", 11) ||
+           !strncmp(e, "DBUS_SYSTEM_BUS_ADDRESS=", 24);
 }
 
 static const char *build_frame(int argc, char **argv) {

@@ -1,5 +1,6 @@
 package io.jrun.cli;
 
+import io.jrun.core.CallEnv;
 import io.jrun.core.JrunException;
 import io.jrun.core.launch.CallerSide;
 import io.jrun.core.state.ProcStat;
@@ -151,7 +152,7 @@ final class EngineCall implements CallerSide {
             enter();
             sys.sendPacket(fd, EngineFrame.reply(EngineFrame.ACCEPTED, 0, null), null);
             try {
-                return CallerSide.with(this, () -> Main.execute(r.args(), System.out, System.err));
+                return CallEnv.with(r.envMap(), () -> CallerSide.with(this, () -> Main.execute(r.args(), System.out, System.err)));
             } catch (Throwable t) { // a failed call fails, the engine stays
                 System.err.println("jrun: " + t);
                 return 1;

@@ -55,6 +55,13 @@ final class EngineFrame {
             return argv.toArray(new String[0]);
         }
 
+        /** The passed environment as a map (the first of a repeated name wins, as getenv's would). */
+        java.util.Map<String, String> envMap() {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            for (String e : env) m.putIfAbsent(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+            return m;
+        }
+
         /** The value of {@code name} in the passed environment, or null. */
         String env(String name) {
             for (String e : env) {
