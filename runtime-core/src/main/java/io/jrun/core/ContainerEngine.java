@@ -718,8 +718,10 @@ public final class ContainerEngine {
             fwd.uninstall();
             closeConsole();
         }
+        // `jrun sandbox-agent` stopped it for a syscall outside its allowlist (docs/sandbox.md)
+        boolean violation = Files.exists(store.dir(r.id()).resolve(io.jrun.core.sandbox.SandboxAgent.MARKER));
         if (!keep) safeDelete(r.id());
-        return WaitStatus.shellCode(status);
+        return violation ? io.jrun.core.sandbox.SandboxAgent.EXIT_VIOLATION : WaitStatus.shellCode(status);
     }
 
     private void closeConsole() {
