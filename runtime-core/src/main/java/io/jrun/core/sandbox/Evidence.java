@@ -104,7 +104,9 @@ final class Evidence {
             if (f.length < 6 || dash < 0 || dash + 1 >= f.length) continue;
             boolean rw = List.of(f[5].split(",")).contains("rw");
             String mp = f[4].replace("\\040", " ");
-            if (rw && f[dash + 1].equals("tmpfs") && !mp.equals("/dev") && mp.startsWith("/") && !mp.contains("/..")) {
+            // /dev holds device nodes, and the masked paths under /proc and /sys are /dev/null binds (tmpfs too)
+            boolean kernel = mp.equals("/dev") || mp.startsWith("/proc/") || mp.startsWith("/sys/");
+            if (rw && f[dash + 1].equals("tmpfs") && !kernel && mp.startsWith("/") && !mp.contains("/..")) {
                 out.add(mp);
             }
         }
@@ -116,6 +118,7 @@ final class Evidence {
         long[] budget = {MAX_BYTES};
         for (String mp : writableTmpfs(mountinfo)) {
             Path src = Path.of("/proc/" + pid + "/root" + mp);
+            if (!Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) continue;
             Path dst = into.resolve(mp.substring(1));
             Files.createDirectories(dst);
             try (Stream<Path> w = Files.walk(src)) { // no FOLLOW_LINKS: a link is never entered

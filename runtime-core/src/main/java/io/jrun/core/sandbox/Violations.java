@@ -115,8 +115,11 @@ final class Violations {
      */
     private void destroy(String id) {
         int pid = 0;
+        String created = null;
         try {
-            pid = engine.view(id).livePid();
+            ContainerEngine.View v = engine.view(id);
+            pid = v.livePid();
+            created = v.state().created();
             engine.kill(id, SIGKILL, true);
             new ContainerControl(engine).resume(id);
         } catch (RuntimeException e) {
@@ -126,7 +129,11 @@ final class Violations {
         waitFor(() -> !Files.exists(proc), 5000);
         waitFor(() -> !engine.store().exists(id), 2000);
         try {
-            if (engine.store().exists(id)) engine.delete(id, true);
+            // the same container still: a foreground `run` that deleted it may have been followed by a new one
+            // with the same id, which is not ours to delete
+            if (engine.store().exists(id) && (created == null || created.equals(engine.view(id).state().created()))) {
+                engine.delete(id, true);
+            }
         } catch (RuntimeException e) {
             System.err.println("jrun sandbox-agent: delete " + id + ": " + e.getMessage());
         }
