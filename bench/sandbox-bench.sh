@@ -5,10 +5,12 @@
 #     runc with the default profile.
 #  2. a compute program (the SandboxIT probe: checksum of 64 MiB of stdin) under the default profile and the
 #     sandbox, wall time of the whole `run`.
-# Prints one line per measurement: the median over RUNS. Uses cgroups under /jrun-bench-sandbox/ and removes them.
+# Runs are interleaved (none, default, sandbox, runc, then again), so a burst of load on a shared machine hits every
+# kind alike; prints the best and the median over RUNS. Uses cgroups under /jrun-bench-sandbox/ and removes them.
 set -euo pipefail
 JRUN=${1:-/usr/local/bin/jrun}
 RUNS=${2:-7}
+ITERS=${ITERS:-200000}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 work=$(mktemp -d /tmp/jrun-sandbox-bench.XXXXXX)
@@ -49,29 +51,35 @@ cp "$work/syscall_bench" "$work/probe" "$work/base/rootfs/bin/"
 agent_pid=$!
 for i in $(seq 100); do [ -S "$work/agent.sock" ] && break; sleep 0.1; done
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for kind in none default sandbox; do
-  bundle "sys-$kind" "$kind" '["/bin/syscall_bench","1000000"]'
+  bundle "sys-$kind" "$kind" '["/bin/syscall_bench","'$ITERS'"]'
   bundle "probe-$kind" "$kind" '["/bin/probe","good"]'
 done
-for kind in none default sandbox; do
-  out=$work/sys-$kind.out; : > "$out"
-  for i in $(seq "$RUNS"); do "$JRUN" --root "$work/root" run --bundle "$work/sys-$kind" "s$kind" >> "$out" </dev/null; done
-  echo "jrun $kind: getppid $(grep getppid "$out" | awk '{print $2}' | median) ns, clock_gettime $(grep clock_gettime "$out" | awk '{print $2}' | median) ns"
-done
-if command -v runc >/dev/null; then
-  out=$work/sys-runc.out; : > "$out"
-  for i in $(seq "$RUNS"); do runc --root "$work/runc-root" run --bundle "$work/sys-default" "rdefault" >> "$out" </dev/null; done
-  echo "runc default: getppid $(grep getppid "$out" | awk '{print $2}' | median) ns, clock_gettime $(grep clock_gettime "$out" | awk '{print $2}' | median) ns"
-fi
-for kind in default sandbox; do
-  t=$work/probe-$kind.t; : > "$t"
-  for i in $(seq "$RUNS"); do
+stats() { sort -n | awk '{a[NR]=$1} END {printf "best %s, median %s", a[1], a[int((NR+1)/2)]}'; }
+kinds="none default sandbox"
+command -v runc >/dev/null && kinds="$kinds runc"
+for i in $(seq "$RUNS"); do
+  for kind in $kinds; do
+    if [ "$kind" = runc ]; then
+      runc --root "$work/runc-root" run --bundle "$work/sys-default" "r$i" >> "$work/sys-runc.out" </dev/null
+    else
+      "$JRUN" --root "$work/root" run --bundle "$work/sys-$kind" "s$kind" >> "$work/sys-$kind.out" </dev/null
+    fi
+  done
+  for kind in default sandbox; do
     s=$(date +%s%N)
     "$JRUN" --root "$work/root" run --bundle "$work/probe-$kind" "p$kind" < "$work/input" > /dev/null
-    echo $(( ($(date +%s%N) - s) / 1000000 )) >> "$t"
+    echo $(( ($(date +%s%N) - s) / 1000000 )) >> "$work/probe-$kind.t"
   done
-  echo "jrun $kind: checksum of 64 MiB of stdin, whole run: $(median < "$t") ms"
+done
+for kind in $kinds; do
+  name=jrun; p=$kind
+  [ "$kind" = runc ] && { name=runc; p=default; }
+  echo "$name $p: getppid ns $(grep getppid "$work/sys-$kind.out" | awk '{print $2}' | stats);" \
+    "clock_gettime ns $(grep clock_gettime "$work/sys-$kind.out" | awk '{print $2}' | stats)"
+done
+for kind in default sandbox; do
+  echo "jrun $kind: checksum of 64 MiB of stdin, whole run ms: $(stats < "$work/probe-$kind.t")"
 done
 [ -s "$work/audit.log" ] && { echo "unexpected violations:"; cat "$work/audit.log"; exit 1; }
 exit 0

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,11 @@ class SandboxIT extends ItBase {
         probe = dir.resolve("probe");
         Jrun.Result r = Jrun.exec(dir, List.of("gcc", "-static", "-O2", "-o", probe.toString(), src.toString()));
         assertEquals(0, r.code(), r::toString);
-        probe.toFile().deleteOnExit();
-        src.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
+    }
+
+    @AfterAll
+    static void removeProbe() throws IOException {
+        if (probe != null) deleteTree(probe.getParent());
     }
 
     @AfterEach
