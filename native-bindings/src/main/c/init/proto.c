@@ -193,7 +193,7 @@ static const char *attr_name(uint16_t t)
 		"NO_NEW_PRIVS", "SECCOMP", "ARGS", "ENV", "CWD", "EXEC_PATH", "TERMINAL", "CONSOLE_SOCKET",
 		"CONSOLE_SIZE", "EXEC_FIFO", "PRESERVE_FDS", "PERSONALITY", "SCHEDULER", "IOPRIO",
 		"NO_NEW_KEYRING", "CONTAINER_ID", "SETSID", "MOUNT_LABEL", "PROCESS_LABEL",
-		"MOUNT_IDMAP" };
+		"MOUNT_IDMAP", "INIT" };
 	return t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
@@ -353,6 +353,7 @@ static int parse_attr(struct jr_plan *p, uint16_t type, uint16_t prev, struct cu
 	case JA_NO_NEW_KEYRING: p->no_new_keyring = 1; break;
 	case JA_CONTAINER_ID: if (c_cstr(c, &p->container_id)) return -1; break;
 	case JA_SETSID: p->setsid = 1; break;
+	case JA_INIT: p->init = 1; break;
 	case JA_MOUNT_LABEL: if (c_cstr(c, &p->mount_label)) return -1; break;
 	case JA_PROCESS_LABEL: if (c_cstr(c, &p->process_label)) return -1; break;
 	case JA_MOUNT_IDMAP: {

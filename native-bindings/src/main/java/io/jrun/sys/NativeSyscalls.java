@@ -253,6 +253,26 @@ public final class NativeSyscalls implements Syscalls {
 
     private static native String strerror0(int errno);
 
+    // ---- seccomp user notifications (notify_jni.c): used only by `jrun sandbox-agent`, so not part of Syscalls
+
+    /**
+     * One seccomp user notification from listener {@code fd} within {@code timeoutMillis}: {id, pid, nr, arch,
+     * ip, args[0..5]}; null on timeout; an empty array once no process uses the filter (or the notifying
+     * process died before it was read).
+     */
+    public long[] notifReceive(int fd, int timeoutMillis) {
+        return notifReceive0(fd, timeoutMillis);
+    }
+
+    /** Answers a notification: let the syscall run ({@code cont}), or fail it with {@code errno}. False: gone. */
+    public boolean notifRespond(int fd, long id, int errno, boolean cont) {
+        return notifRespond0(fd, id, errno, cont);
+    }
+
+    private static native long[] notifReceive0(int fd, int timeoutMillis);
+
+    private static native boolean notifRespond0(int fd, long id, int errno, boolean cont);
+
     // ---- the resident engine (engine_jni.c): used only by `jrun daemon`, so not part of Syscalls ----------
 
     /** A SOCK_SEQPACKET unix socket listening at {@code path}, mode 0600, close-on-exec. */

@@ -18,6 +18,7 @@ final class Commands {
         p.option("FILE", "specify the file to write the process id to", "--pid-file");
         p.flag("do not use pivot root to jail process inside rootfs", "--no-pivot");
         p.flag("do not create a new session keyring for the container", "--no-new-keyring");
+        p.flag("run jrun's minimal init as PID 1: it forwards signals to the process and reaps zombies", "--init");
         p.intOption("N", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", "--preserve-fds");
         p.positionals("CONTAINER_ID", 1, "the container's unique name");
         p.namesNewContainer = true;
@@ -33,7 +34,7 @@ final class Commands {
                 bundle.isEmpty() ? CallerPaths.absolute(Path.of("")) : Path.of(bundle),
                 pidFile == null ? null : CallerPaths.absolute(Path.of(pidFile)),
                 a.str("--console-socket", null), preserve, a.has("--no-pivot"),
-                a.has("--no-new-keyring"));
+                a.has("--no-new-keyring"), a.has("--init"));
     }
 
     static final class Create implements Subcommand {

@@ -18,6 +18,7 @@ public final class Main {
             new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
             new FeaturesCommand(), new ExecCommand(),
             new PsCommand(), new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
+            new SandboxAgentCommand(),
             new NotYet("checkpoint", "checkpoint a running container"),
             new NotYet("restore", "restore a container from a previous checkpoint"));
 

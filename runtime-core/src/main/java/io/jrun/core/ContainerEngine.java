@@ -38,7 +38,12 @@ public final class ContainerEngine {
     public record Options(Path root, boolean systemdCgroup, boolean rootless) {}
 
     public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
-                                boolean noPivot, boolean noNewKeyring) {}
+                                boolean noPivot, boolean noNewKeyring, boolean init) {
+        public CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
+                             boolean noPivot, boolean noNewKeyring) {
+            this(id, bundle, pidFile, consoleSocket, preserveFds, noPivot, noNewKeyring, false);
+        }
+    }
 
     /** A container's recorded state with its derived status. */
     public record View(ContainerState state, Status status) {
@@ -83,6 +88,7 @@ public final class ContainerEngine {
         Trace.mark("config read");
         SpecValidator.validate(spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
+        boolean init = InitOption.wanted(r.init(), spec);
         if (spec.process() == null) throw new JrunException("config.json: process: required for create");
         String consoleSocket = r.consoleSocket();
         if (spec.process().terminal() && consoleSocket == null && ownConsole) {
@@ -138,7 +144,7 @@ public final class ContainerEngine {
                 PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
                 Trace.mark("seccomp compiled");
                 PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                        r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
+                        r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp, init);
                 byte[] built = PlanBuilder.create(spec, ctx);
                 Trace.mark("plan built");
                 Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
@@ -705,8 +711,10 @@ public final class ContainerEngine {
         } finally {
             closeConsole();
         }
+        // `jrun sandbox-agent` stopped it for a syscall outside its allowlist (docs/sandbox.md)
+        boolean violation = Files.exists(store.dir(r.id()).resolve(io.jrun.core.sandbox.SandboxAgent.MARKER));
         if (!keep) safeDelete(r.id());
-        return WaitStatus.shellCode(status);
+        return violation ? io.jrun.core.sandbox.SandboxAgent.EXIT_VIOLATION : WaitStatus.shellCode(status);
     }
 
     private void closeConsole() {
