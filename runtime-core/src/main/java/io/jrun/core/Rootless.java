@@ -35,12 +35,15 @@ public final class Rootless {
     }
 
     /**
-     * runc's default root: {@code $XDG_RUNTIME_DIR/jrun} for a non-root caller that has XDG_RUNTIME_DIR (a root
-     * caller gets /run/jrun, which only root may write), created 0700 with the sticky bit so that the session
-     * manager's periodic clean-up of the runtime dir leaves it alone (XDG Base Directory spec).
+     * runc's default root (main.go, shouldHonorXDGRuntimeDir): {@code $XDG_RUNTIME_DIR/jrun} when XDG_RUNTIME_DIR
+     * is set and jrun is not root, or is uid 0 in a user namespace (rootless podman runs its runtime so) with
+     * USER unset or not "root"; otherwise /run/jrun. Created 0700 with the sticky bit so that the session
+     * manager's periodic clean-up of the runtime dir leaves it alone (XDG Base Directory spec). Real root reads
+     * no environment here.
      */
     public static Path defaultRoot() {
-        if (euidIsRoot()) return ROOT_DEFAULT;
+        if (euidIsRoot() && !inUserNamespace()) return ROOT_DEFAULT;
+        if (euidIsRoot() && "root".equals(System.getenv("USER"))) return ROOT_DEFAULT;
         String xdg = System.getenv("XDG_RUNTIME_DIR");
         if (xdg == null || xdg.isEmpty() || !xdg.startsWith("/")) return ROOT_DEFAULT;
         Path root = Path.of(xdg, "jrun");
