@@ -4,7 +4,8 @@
 #   bash integration-tests/e2e/run.sh RUNTIME_BIN [REGEX]
 #
 # RUNTIME_BIN is an absolute path (runc for the reference run, jrun for the real one); REGEX keeps only scenarios
-# whose "client: name" matches. E2E_CLIENTS (default "ctr docker podman podman-plain") picks the clients.
+# whose "client: name" matches. E2E_CLIENTS (default "ctr docker podman podman-plain rootless-podman") picks the
+# clients (rootless-podman: podman run by a user the suite creates, scenarios/rootless.sh).
 # Prints `ok N - client: name` / `not ok N - client: name` (with the failing step and its output as `#` lines)
 # and closes with `N passed, M failed`; exits 1 if anything failed. Everything is started under E2E_ROOT
 # (default /tmp/jrun-e2e) and stopped and removed at the end, also on failure or Ctrl-C.
@@ -19,7 +20,7 @@ case "$RT" in /*) ;; *) RT=$(command -v "$RT") || { echo "runtime not found: $1"
 [ "$(id -u)" = 0 ] || { echo "the e2e suite needs root" >&2; exit 2; }
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 E2E_ROOT=${E2E_ROOT:-/tmp/jrun-e2e}
-E2E_CLIENTS=${E2E_CLIENTS:-ctr docker podman podman-plain}
+E2E_CLIENTS=${E2E_CLIENTS:-ctr docker podman podman-plain rootless-podman}
 export PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 
 source "$E2E_DIR/lib/env.sh"
@@ -27,6 +28,7 @@ source "$E2E_DIR/lib/assert.sh"
 source "$E2E_DIR/scenarios/ctr.sh"
 source "$E2E_DIR/scenarios/engine.sh"
 source "$E2E_DIR/scenarios/daily.sh"
+source "$E2E_DIR/scenarios/rootless.sh"
 
 # for scenarios that pipe into, or run under script(1), a client wrapper in a fresh bash
 export RT E2E_ROOT E2E_NS PODMAN_MODE
@@ -76,6 +78,9 @@ for client in $E2E_CLIENTS; do
     podman-plain)
       export PODMAN_MODE=plain; start_podman
       CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT" ${E2E_RUN_OPTS:-}); engine_basic_scenarios podman-plain ;;
+    rootless-podman)
+      start_rootless_podman || { echo "not ok - rootless podman could not be set up"; FAILED=$((FAILED + 1)); continue; }
+      rootless_podman_scenarios ;;
     *) echo "unknown client: $client" >&2 ;;
   esac
 done

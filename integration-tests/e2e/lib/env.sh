@@ -194,6 +194,7 @@ teardown_all() {
   [ -S "$E2E_ROOT/docker/docker.sock" ] && cleanup_docker
   [ -S "$(CTR_SOCK)" ] && cleanup_ctr
   [ -d "$E2E_ROOT/podman/root" ] && { cleanup_podman; PODMAN_MODE=json; }
+  teardown_rootless # scenarios/rootless.sh: its user, that user's processes and runtime dir
   local f
   for f in "$E2E_ROOT/docker/pid" "$E2E_ROOT/containerd/pid"; do
     [ -f "$f" ] && stop_pid "$(cat "$f")"

@@ -57,7 +57,7 @@ public final class Main {
     /** jrun's global options, before the subcommand (runc's main.go). */
     static Params globalParams() {
         return new Params("jrun: an OCI runtime-spec " + Version.SPEC + " container runtime")
-                .option("DIR", "root directory for storage of container state (default: /run/jrun)", "--root")
+                .option("DIR", "root directory for storage of container state (default: /run/jrun, or $XDG_RUNTIME_DIR/jrun for a non-root user)", "--root")
                 .option("FILE", "set the log file to write jrun logs to (default is stderr)", "--log")
                 .option("FORMAT", "set the log format ('text' (default), or 'json')", "--log-format")
                 .flag("enable debug logging", "--debug")
@@ -99,8 +99,10 @@ public final class Main {
                 PicocliArgv.usage(out, global, COMMANDS, inv.command());
                 return 0;
             }
-            Cli cli = new Cli(Path.of(g.str("--root", "/run/jrun")), logFile, logFormat, g.has("--debug"),
-                    g.has("--systemd-cgroup"), "true".equals(g.str("--rootless", "false")), out);
+            // runc's defaults: --root under $XDG_RUNTIME_DIR for a non-root caller, --rootless auto (docs/rootless.md)
+            Path root = g.has("--root") ? Path.of(g.str("--root", "")) : io.jrun.core.Rootless.defaultRoot();
+            Cli cli = new Cli(root, logFile, logFormat, g.has("--debug"),
+                    g.has("--systemd-cgroup"), io.jrun.core.Rootless.resolve(g.str("--rootless", "auto")), out);
             if (logFile != null && !logFile.isEmpty()) {
                 String file = logFile, format = logFormat;
                 Warnings.sink(msg -> ErrorLog.write(file, format, "warning", msg));

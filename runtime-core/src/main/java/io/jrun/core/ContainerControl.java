@@ -106,7 +106,8 @@ public final class ContainerControl {
     /** Host pids of every process in the container's cgroup (runc's `ps --format json`). */
     public List<Integer> pids(String id) {
         Live l = load(id);
-        return l.cgroup() == null ? List.of() : l.cgroup().pids();
+        if (l.cgroup() == null) return NsProcesses.of(l.state(), l.status() != Status.STOPPED); // rootless
+        return l.cgroup().pids();
     }
 
     /**

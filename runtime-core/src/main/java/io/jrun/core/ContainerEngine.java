@@ -89,6 +89,7 @@ public final class ContainerEngine {
         SpecValidator.validate(spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
         boolean init = InitOption.wanted(r.init(), spec);
+        if (options.rootless()) spec = Rootless.recursiveReadOnlyBinds(spec); // CVE-2023-25809
         if (spec.process() == null) throw new JrunException("config.json: process: required for create");
         String consoleSocket = r.consoleSocket();
         if (spec.process().terminal() && consoleSocket == null && ownConsole) {
@@ -110,8 +111,9 @@ public final class ContainerEngine {
 
         // Only computes paths: nothing exists yet, so a bad cgroupsPath fails before the id is claimed.
         Trace.mark("config validated");
-        CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), r.id(), options.systemdCgroup())
-                .withLinuxDevices(spec.linux().devices());
+        CgroupManager cg = RootlessCgroups.choose(Cgroups.open(spec.linux().cgroupsPath(), r.id(),
+                options.systemdCgroup()).withLinuxDevices(spec.linux().devices()), spec, options.rootless(),
+                options.systemdCgroup());
         Deque<Runnable> undo = new ArrayDeque<>();
         Path dir = store.claim(r.id());
         undo.push(() -> store.remove(r.id()));
@@ -167,6 +169,11 @@ public final class ContainerEngine {
             }
             Spec.Resources resources = spec.linux().resources() != null ? spec.linux().resources()
                     : ContainerControl.NO_RESOURCES;
+            // Device rules need privilege a rootless caller lacks (RootlessCgroups.withoutDevices); root passing
+            // --rootless true keeps them.
+            if (options.rootless() && (!Rootless.euidIsRoot() || Rootless.inUserNamespace())) {
+                resources = RootlessCgroups.withoutDevices(resources);
+            }
             try {
                 // The systemd driver starts its scope with the helper in it: without a helper there is nothing to
                 // start it with, so the spawn's error comes first there.
@@ -353,7 +360,7 @@ public final class ContainerEngine {
             HelperSession.Message m = h.receive(HELPER_TIMEOUT_MS);
             switch (m.type()) {
                 case HelperSession.NEED_IDMAP -> {
-                    writeIdMaps(m.int32(0), spec.linux());
+                    IdMaps.write(m.int32(0), spec.linux());
                     h.send(HelperSession.IDMAP_DONE);
                 }
                 case HelperSession.PID -> {
@@ -362,40 +369,6 @@ public final class ContainerEngine {
                 default -> throw new JrunException("jrun-init: unexpected message " + m.type());
             }
         }
-    }
-
-    /**
-     * Writes uid_map/gid_map of a process in a new user namespace (config-linux.md "User namespace mappings").
-     * setgroups is denied first when unprivileged mappings require it (user_namespaces(7)).
-     */
-    private static void writeIdMaps(int pid, Spec.Linux linux) {
-        Path proc = Path.of("/proc", Integer.toString(pid));
-        try {
-            // A writer without CAP_SETGID in the parent namespace (rootless jrun) may only write gid_map once
-            // setgroups is denied. As root it stays "allow", so additionalGids work in the container (runc too).
-            if (!isRoot()) Files.writeString(proc.resolve("setgroups"), "deny");
-            Files.writeString(proc.resolve("uid_map"), mapText(linux.uidMappings()));
-            Files.writeString(proc.resolve("gid_map"), mapText(linux.gidMappings()));
-        } catch (IOException e) {
-            throw new JrunException("write id mappings of " + pid + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private static String mapText(List<Spec.IdMapping> maps) {
-        StringBuilder sb = new StringBuilder();
-        for (Spec.IdMapping m : maps) {
-            sb.append(m.containerID()).append(' ').append(m.hostID()).append(' ').append(m.size()).append('\n');
-        }
-        return sb.toString();
     }
 
     static void writePidFile(Path pidFile, int pid) {

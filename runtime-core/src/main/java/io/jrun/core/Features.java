@@ -63,8 +63,47 @@ public final class Features {
         // Which cgroup drivers work here, and why systemd's does not (a plain sentence, no JSON escaping needed)
         sb.append("  },\n  \"annotations\": {\n    \"io.github.jrun.cgroupDrivers\": \"")
                 .append(noSystemd == null ? "cgroupfs, systemd" : "cgroupfs (systemd: " + noSystemd + ")")
-                .append("\",\n    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
+                .append("\",\n").append(rootlessAnnotations())
+                .append("    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
         return sb.toString();
+    }
+
+    /**
+     * What rootless jrun can do on this host for this caller (docs/rootless.md): whether the caller is rootless
+     * (--rootless auto), whether unprivileged user namespaces are allowed, whether newuidmap/newgidmap are there
+     * for mappings beyond the caller's own id, and whether the caller can create containers' cgroups (without,
+     * containers run in no cgroup of their own and linux.resources fails).
+     */
+    static String rootlessAnnotations() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("    \"io.github.jrun.rootless\": \"").append(Rootless.resolve("auto")).append("\",\n");
+        sb.append("    \"io.github.jrun.rootless.userns\": \"").append(unprivilegedUserns()).append("\",\n");
+        sb.append("    \"io.github.jrun.rootless.newuidmap\": \"")
+                .append(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/newuidmap"))
+                        && java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/newgidmap"))).append("\",\n");
+        String cg;
+        try {
+            java.nio.file.Path denied = RootlessCgroups.firstUnwritable(
+                    Cgroups.open(null, "features", false).paths().values());
+            cg = denied == null ? "writable" : "none (" + denied.getParent() + " is not writable)";
+        } catch (RuntimeException e) {
+            cg = "none (" + e.getMessage().replace('"', '\'') + ")";
+        }
+        sb.append("    \"io.github.jrun.rootless.cgroup\": \"").append(cg).append("\",\n");
+        return sb.toString();
+    }
+
+    /** Debian's kernel.unprivileged_userns_clone (absent upstream) and user.max_user_namespaces. */
+    private static boolean unprivilegedUserns() {
+        return !"0".equals(sysctl("kernel/unprivileged_userns_clone")) && !"0".equals(sysctl("user/max_user_namespaces"));
+    }
+
+    private static String sysctl(String name) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys", name)).trim();
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static String list(List<String> items, String indent) {

@@ -140,7 +140,10 @@ public final class PlanBuilder {
             devices.removeIf(x -> x.path().equals(d.path()));
             devices.add(d);
         }
-        for (Spec.Device d : devices) addDevice(w, d, userNs);
+        // mknod needs CAP_MKNOD in the initial user namespace: in a new user namespace, or when jrun itself runs in
+        // one (rootless podman), the devices are binds of the host's nodes (runc: RunningInUserNS || NEWUSER).
+        boolean bindDevices = userNs || io.jrun.core.Rootless.inUserNamespace();
+        for (Spec.Device d : devices) addDevice(w, d, bindDevices);
         if (!hostDev && devMounted) {
             symlink(w, "/proc/self/fd", "/dev/fd");
             symlink(w, "/proc/self/fd/0", "/dev/stdin");

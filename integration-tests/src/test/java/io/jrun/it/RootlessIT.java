@@ -1,0 +1,300 @@
+package io.jrun.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * jrun run by an unprivileged user (docs/rootless.md). The test (as root) creates a user with a home, subordinate
+ * ids and a runtime dir /run/user/UID, runs the installed jrun as that user (setpriv, a clean environment: no
+ * JRUN_DAEMON), and removes the user, its processes, files and the test's cgroup afterwards.
+ */
+class RootlessIT {
+    private static String user;
+    private static int uid;
+    private static int gid;
+    private static Path home;
+    private static Path xdg;
+    private static final String TAG = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void createUser() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the rootless tests create a user: they need root");
+        user = "jrunrl" + TAG.substring(0, 6);
+        Jrun.Result r = Jrun.exec(null, List.of("useradd", "--create-home", "--shell", "/bin/sh", user));
+        assertEquals(0, r.code(), r.toString());
+        uid = Integer.parseInt(Jrun.exec(null, List.of("id", "-u", user)).out().trim());
+        gid = Integer.parseInt(Jrun.exec(null, List.of("id", "-g", user)).out().trim());
+        home = Path.of(Jrun.exec(null, List.of("sh", "-c", "getent passwd " + user + " | cut -d: -f6")).out().trim());
+        xdg = Path.of("/run/user", Integer.toString(uid));
+        Files.createDirectories(xdg);
+        chown(xdg);
+        Files.setPosixFilePermissions(xdg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterAll
+    static void removeUser() throws IOException {
+        if (user == null) return;
+        // Every process the user still has (a container a failed test left) is killed by pid, then the user goes.
+        for (int i = 0; i < 50 && !userPids().isEmpty(); i++) {
+            for (int pid : userPids()) Jrun.exec(null, List.of("kill", "-9", Integer.toString(pid)));
+            sleep(100);
+        }
+        Jrun.exec(null, List.of("userdel", "--remove", user));
+        ItBase.deleteTree(xdg);
+        ItBase.deleteTree(home);
+        ItBase.removeCgroups("/jrun-test-rootless-" + TAG);
+        for (String f : List.of("/etc/subuid", "/etc/subgid")) {
+            // useradd allocated the user a range; userdel keeps older shadow versions' entries: drop ours
+            Path p = Path.of(f);
+            if (Files.exists(p)) {
+                List<String> keep = Files.readAllLines(p).stream().filter(l -> !l.startsWith(user + ":")).toList();
+                Files.write(p, keep);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void chown(Path p) {
+        Jrun.Result r = Jrun.exec(null, List.of("chown", "-R", uid + ":" + gid, p.toString()));
+        assertEquals(0, r.code(), r.toString());
+    }
+
+    /** The installed jrun as the test user, in {@code cwd}, with only PATH, HOME and XDG_RUNTIME_DIR set. */
+    private static Jrun.Result jrun(Path cwd, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
+                "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home, "XDG_RUNTIME_DIR=" + xdg, Jrun.BIN));
+        cmd.addAll(List.of(args));
+        return Jrun.exec(cwd, cmd);
+    }
+
+    private static List<Integer> userPids() {
+        List<Integer> pids = new ArrayList<>();
+        try (var s = Files.list(Path.of("/proc"))) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    if (Files.getAttribute(p, "unix:uid").equals(uid)) pids.add(Integer.parseInt(n));
+                } catch (IOException e) {
+                    // gone
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return pids;
+    }
+
+    /** The user's processes are gone (a killed init's orphans are reaped by pid 1: up to a few seconds). */
+    private static void assertNoProcessLeft() {
+        for (int i = 0; i < 100 && !userPids().isEmpty(); i++) sleep(50);
+        List<String> left = new ArrayList<>();
+        for (int pid : userPids()) {
+            try {
+                left.add(pid + " " + Files.readString(Path.of("/proc", Integer.toString(pid), "stat")));
+            } catch (IOException e) {
+                // gone meanwhile
+            }
+        }
+        assertEquals(List.of(), left, "no process of the user left");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A bundle the user owns: busybox rootfs, config.json from `jrun spec --rootless` run as the user, then
+     * {@code edit} (a python3 statement on dict {@code c}) and the process's args.
+     */
+    private static Path bundle(String name, String edit, String... args) throws IOException {
+        Path b = home.resolve(name);
+        Files.createDirectories(b);
+        Bundles.rootfs(b);
+        chown(b);
+        Jrun.Result spec = jrun(b, "spec", "--rootless");
+        assertEquals(0, spec.code(), spec.toString());
+        StringBuilder a = new StringBuilder("[");
+        for (String s : args) a.append(a.length() > 1 ? "," : "").append(Bundles.q(s));
+        a.append(']');
+        String py = "import json,sys\nf=sys.argv[1]\nc=json.load(open(f))\nc['process']['terminal']=False\n"
+                + "c['process']['args']=json.loads(sys.argv[2])\n" + edit + "\njson.dump(c,open(f,'w'),indent=1)\n";
+        Jrun.Result r = Jrun.exec(null, List.of("python3", "-c", py, b.resolve("config.json").toString(), a.toString()));
+        assertEquals(0, r.code(), r.toString());
+        return b;
+    }
+
+    private static String status(Path b, String id) {
+        Jrun.Result r = jrun(b, "state", id);
+        Matcher m = Pattern.compile("\"status\": \"(\\w+)\"").matcher(r.out());
+        return m.find() ? m.group(1) : r.toString();
+    }
+
+    private static int statusUid(int pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
+            if (l.startsWith("Uid:")) return Integer.parseInt(l.substring(4).trim().split("\\s+")[1]);
+        }
+        throw new AssertionError("no Uid line for " + pid);
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void specRootlessMatchesTheCallerAndTheWholeLifecycleRunsWithoutRoot() throws IOException {
+        Path b = bundle("life", "", "sleep", "300");
+        String cfg = Files.readString(b.resolve("config.json"));
+        assertTrue(cfg.matches("(?s).*\"uidMappings\": \\[\\s*\\{\\s*\"containerID\": 0,\\s*\"hostID\": " + uid
+                + ",\\s*\"size\": 1.*"), cfg);
+        assertFalse(cfg.contains("\"network\""), "no network namespace: " + cfg);
+        assertFalse(cfg.contains("\"resources\""), "no linux.resources: " + cfg);
+        String id = "rl-" + TAG;
+        Jrun.Result c = jrun(b, "create", id);
+        assertEquals(0, c.code(), c.toString());
+        Path stateDir = xdg.resolve("jrun").resolve(id);
+        assertTrue(Files.isRegularFile(stateDir.resolve("state.json")), "state under $XDG_RUNTIME_DIR/jrun");
+        assertEquals("created", status(b, id));
+        assertTrue(jrun(b, "list").out().contains(id), "list with the default root");
+        jrun(b, "start", id);
+        assertEquals("running", status(b, id));
+        int pid = Integer.parseInt(jrun(b, "ps", "--format", "json", id).out().replaceAll("[\\[\\]\\s]", "").split(",")[0]);
+        assertEquals(uid, statusUid(pid), "the container's process is the user's uid outside");
+        Jrun.Result in = jrun(b, "exec", id, "sh", "-c", "id -u; id -g; cat /proc/self/uid_map");
+        assertEquals(0, in.code(), in.toString());
+        String[] lines = in.out().trim().split("\n");
+        assertEquals("0", lines[0], "root inside: " + in);
+        assertEquals("0", lines[1], "root's group inside: " + in);
+        assertEquals(List.of("0", Integer.toString(uid), "1"), List.of(lines[2].trim().split("\\s+")));
+        assertTrue(jrun(b, "exec", "-d", id, "sleep", "300").code() == 0);
+        Jrun.Result ps = jrun(b, "ps", id);
+        assertEquals(3, ps.out().trim().split("\n").length, "header, init and the exec'd sleep: " + ps);
+        Jrun.Result pause = jrun(b, "pause", id);
+        assertNotEquals(0, pause.code(), "no cgroup to freeze on this host: " + pause);
+        assertTrue(pause.err().contains("has no cgroup"), pause.toString());
+        assertEquals(0, jrun(b, "kill", id, "KILL").code());
+        for (int i = 0; i < 100 && !"stopped".equals(status(b, id)); i++) sleep(50);
+        Jrun.Result d = jrun(b, "delete", id);
+        assertEquals(0, d.code(), d.toString());
+        assertFalse(Files.exists(stateDir), "state dir removed");
+        assertNoProcessLeft();
+        assertFalse(Files.exists(Path.of("/sys/fs/cgroup/pids/jrun", id)), "no cgroup made");
+    }
+
+    @Test
+    void runInTheForegroundReturnsTheStatusAndLeavesNothing() throws IOException {
+        Path b = bundle("run", "", "sh", "-c", "echo uid=$(id -u) host=$(awk '{print $2}' /proc/self/uid_map); exit 3");
+        String id = "rl-run-" + TAG;
+        Jrun.Result r = jrun(b, "run", id);
+        assertEquals(3, r.code(), r.toString());
+        assertEquals("uid=0 host=" + uid, r.out().trim());
+        assertFalse(Files.exists(xdg.resolve("jrun").resolve(id)));
+    }
+
+    @Test
+    void resourcesThatCannotBeAppliedFailClearlyAndLeaveNothing() throws IOException {
+        Path b = bundle("res", "c['linux']['resources']={'pids':{'limit':50}}", "true");
+        String id = "rl-res-" + TAG;
+        Jrun.Result r = jrun(b, "create", id);
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().startsWith("jrun: linux.resources.pids.limit: cannot be applied: rootless jrun"), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+        assertFalse(Files.exists(xdg.resolve("jrun").resolve(id)));
+        assertNoProcessLeft();
+        // --rootless false: cgroup permission errors are not ignored, even with no limit asked for (runc's meaning)
+        Path plain = bundle("nores", "", "true");
+        Jrun.Result f = jrun(plain, "--rootless", "false", "create", id);
+        assertNotEquals(0, f.code(), f.toString());
+        assertFalse(Files.exists(xdg.resolve("jrun").resolve(id)));
+        Jrun.Result bad = jrun(plain, "--rootless", "maybe", "list");
+        assertEquals(1, bad.code());
+        assertEquals("jrun: invalid --rootless value \"maybe\": must be true, false or auto\n", bad.err());
+    }
+
+    @Test
+    void multiIdMappingsGoThroughNewuidmapAndDevicesAreBinds() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/newuidmap")), "uidmap is installed by make deps");
+        long sub = subStart("/etc/subuid");
+        long subg = subStart("/etc/subgid");
+        Path vol = home.resolve("vol");
+        Files.createDirectories(vol);
+        chown(vol);
+        String edit = "c['linux']['uidMappings']=[{'containerID':0,'hostID':" + uid + ",'size':1},"
+                + "{'containerID':1,'hostID':" + sub + ",'size':65536}]\n"
+                + "c['linux']['gidMappings']=[{'containerID':0,'hostID':" + gid + ",'size':1},"
+                + "{'containerID':1,'hostID':" + subg + ",'size':65536}]\n"
+                + "c['process']['capabilities']['bounding'].append('CAP_CHOWN')\n"
+                + "c['process']['capabilities']['effective'].append('CAP_CHOWN')\n"
+                + "c['process']['capabilities']['permitted'].append('CAP_CHOWN')\n"
+                + "c['mounts'].append({'destination':'/vol','source':'" + vol + "','type':'bind','options':['rbind','rw']})";
+        Path b = bundle("multi", edit, "sh", "-c",
+                "touch /vol/f && chown 1000:1000 /vol/f && wc -l < /proc/self/uid_map && cat /proc/self/setgroups"
+                        + " && echo x > /dev/null && grep -c ' /dev/null ' /proc/self/mountinfo");
+        Jrun.Result r = jrun(b, "run", "rl-multi-" + TAG);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(List.of("2", "allow", "1"), List.of(r.out().trim().split("\n")), "two ranges mapped, setgroups"
+                + " left to newgidmap, /dev/null a bind mount");
+        assertEquals((int) (sub + 999), Files.getAttribute(vol.resolve("f"), "unix:uid"), "container uid 1000 is sub+999");
+        assertEquals((int) (subg + 999), Files.getAttribute(vol.resolve("f"), "unix:gid"));
+    }
+
+    private static long subStart(String file) throws IOException {
+        for (String l : Files.readAllLines(Path.of(file))) {
+            String[] f = l.split(":");
+            if (f[0].equals(user)) return Long.parseLong(f[1]);
+        }
+        throw new AssertionError("useradd gave " + user + " no range in " + file);
+    }
+
+    /**
+     * CVE-2023-25809: the rootless spec's /sys is an "rbind" with "ro", whose submounts stayed writable. With the
+     * host's cgroup namespace and no cgroup mount (the advisory's configuration), a cgroup the user owns (one
+     * delegated to it here) must not be writable from the container.
+     */
+    @Test
+    void hostCgroupsUnderTheSysBindAreReadOnly() throws IOException {
+        // the cgroup2 hierarchy: /sys/fs/cgroup/unified on a hybrid host, /sys/fs/cgroup on a v2 one
+        Path unified = Files.exists(Path.of("/sys/fs/cgroup/unified/cgroup.procs")) ? Path.of("/sys/fs/cgroup/unified")
+                : Path.of("/sys/fs/cgroup");
+        Path delegated = unified.resolve("jrun-test-rootless-" + TAG);
+        Files.createDirectories(delegated);
+        chown(delegated);
+        String edit = "c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if n['type']!='cgroup']\n"
+                + "c['mounts']=[m for m in c['mounts'] if m['destination']!='/sys/fs/cgroup']";
+        Path b = bundle("cve", edit, "sh", "-c", "mkdir " + delegated + "/escape; echo rc=$?");
+        Jrun.Result r = jrun(b, "run", "rl-cve-" + TAG);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("rc=1", r.out().trim(), r.toString());
+        assertTrue(r.err().contains("Read-only file system"), r.toString());
+        assertFalse(Files.exists(delegated.resolve("escape")));
+    }
+
+    @Test
+    void featuresReportsRootless() {
+        Jrun.Result r = jrun(home, "features");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("\"io.github.jrun.rootless\": \"true\""), r.out());
+        assertTrue(r.out().contains("\"io.github.jrun.rootless.newuidmap\": \""
+                + Files.isExecutable(Path.of("/usr/bin/newuidmap"))), r.out());
+        // this test's user owns no cgroup on the host
+        assertTrue(r.out().contains("\"io.github.jrun.rootless.cgroup\": \"none ("), r.out());
+    }
+}
