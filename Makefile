@@ -62,6 +62,7 @@ install: build
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
 	  > $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
 	$(MAKE) --no-print-directory install-docs
+	bash packaging/criu/install-criu.sh $(DEST_LIBDIR)/criu # checkpoint/restore's criu (docs/checkpoint.md)
 	$(MAKE) --no-print-directory aot
 	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
 

@@ -18,8 +18,7 @@ public final class Main {
             new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
             new FeaturesCommand(), new ExecCommand(),
             new PsCommand(), new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
-            new NotYet("checkpoint", "checkpoint a running container"),
-            new NotYet("restore", "restore a container from a previous checkpoint"));
+            new CheckpointCommand(), new RestoreCommand());
 
     /**
      * Whether --debug turned Logback on. Kept here, not read from DebugLog: merely loading DebugLog makes the
@@ -98,6 +97,7 @@ public final class Main {
             }
             Cli cli = new Cli(Path.of(g.str("--root", "/run/jrun")), logFile, logFormat, g.has("--debug"),
                     g.has("--systemd-cgroup"), "true".equals(g.str("--rootless", "false")), out);
+            cli.criu = g.str("--criu", null);
             if (logFile != null && !logFile.isEmpty()) {
                 String file = logFile, format = logFormat;
                 Warnings.sink(msg -> ErrorLog.write(file, format, "warning", msg));
