@@ -45,6 +45,13 @@ public final class CheckpointEngine {
         if (!store.exists(id)) throw StateStore.notExist();
         Criu criu = Criu.locate(criuPath);
         CriuArgs.checkManageCgroupsMode(o.manageCgroupsMode());
+        // Iterative dumps copy only the pages written since the last round, which the kernel tracks with the
+        // soft-dirty bit (CONFIG_MEM_SOFT_DIRTY); without it criu 4.2 aborts in pre-dump (runc checks the same
+        // MemTrack feature first).
+        if ((o.preDump() || o.parentPath() != null) && !criu.hasFeature("mem_dirty_track")) {
+            throw new JrunException("--pre-dump and --parent-path need memory dirty tracking, which this kernel "
+                    + "does not have (criu check --feature mem_dirty_track: CONFIG_MEM_SOFT_DIRTY)");
+        }
         boolean remove;
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);

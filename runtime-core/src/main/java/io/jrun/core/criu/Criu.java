@@ -87,6 +87,26 @@ public final class Criu {
         }
     }
 
+    /** `criu check --feature NAME` (e.g. mem_dirty_track): whether this kernel has what the feature needs. */
+    public boolean hasFeature(String name) {
+        try {
+            Process proc = new ProcessBuilder(binary.toString(), "check", "--feature", name)
+                    .redirectErrorStream(true).start();
+            proc.getOutputStream().close();
+            proc.getInputStream().readAllBytes();
+            if (!proc.waitFor(60, TimeUnit.SECONDS)) {
+                proc.destroyForcibly();
+                return false;
+            }
+            return proc.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /**
      * Runs {@code criu ARGS}, its stdio jrun's own (restore hands them to the restored process with
      * --inherit-fd, runc's convention), optionally through a shell {@code prelude} that runs first in the same
