@@ -3,6 +3,7 @@
 #   make demo     install, then run a busybox container that prints a line
 #   make test     all unit and integration tests (root)
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
+#   make migrate-demo  install, then move a TCP server container with a live connection (checkpoint/restore)
 #   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
 #   make fuzz     the config fuzzer and the plan decoder's fuzzer, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make deb      target/jrun_VERSION_amd64.deb (PREFIX=/usr); make deb-test installs, uses and purges it
@@ -34,7 +35,7 @@ DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc 
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev
 
-.PHONY: deps build install aot demo test unit-test it e2e bench jmh fuzz clean
+.PHONY: deps build install aot demo test unit-test it e2e bench jmh fuzz clean migrate-demo
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -93,6 +94,10 @@ test: unit-test it
 # installs the Debian packages of the clients itself. Reference run: bash integration-tests/e2e/run.sh /usr/sbin/runc
 e2e: install
 	bash integration-tests/e2e/run.sh $(BINDIR)/jrun
+
+# Live migration of a TCP echo server container with its connection open (docs/checkpoint.md).
+migrate-demo: install
+	bash packaging/criu/migrate-demo.sh $(BINDIR)/jrun
 
 bench: install
 	JRUN=$(BINDIR)/jrun bash bench/bench.sh
