@@ -66,6 +66,13 @@ public final class RestoreEngine {
         if (!rootfs.isAbsolute()) rootfs = bundle.resolve(rootfs);
         rootfs = rootfs.normalize();
         if (!Files.isDirectory(rootfs)) throw new JrunException("rootfs (" + rootfs + ") does not exist");
+        // criu builds the restored mount tree inside the root and needs a directory of its own there: in a
+        // read-only root it uses /tmp (measured: without one, criu 4.2 fails with "mnt: Can't create a
+        // temporary directory: Read-only file system" after the processes were half restored).
+        if (spec.root().readonly() && !Files.isDirectory(rootfs.resolve("tmp"))) {
+            throw new JrunException("root.readonly: criu cannot restore into a read-only rootfs without a /tmp "
+                    + "directory (" + rootfs.resolve("tmp") + " does not exist)");
+        }
         Path images = o.imagePath().toAbsolutePath();
         if (!Files.isDirectory(images)) throw new JrunException("image path " + images + " does not exist");
         Manifest manifest = Manifest.read(images);
