@@ -60,7 +60,7 @@ public final class CriuArgs {
     /** runc: the parent image directory, relative to the image path as criu wants it ("../pre1"). */
     public static String parentPath(Path imagePath, String parent) {
         Path p = Path.of(parent);
-        Path abs = p.isAbsolute() ? p : imagePath.resolve(p);
+        Path abs = p.isAbsolute() ? p : imagePath.resolve(p).normalize();
         if (!Files.isDirectory(abs)) throw new JrunException("invalid --parent-path: " + parent + " is not a directory");
         return p.isAbsolute() ? imagePath.toAbsolutePath().relativize(p).toString() : parent;
     }
