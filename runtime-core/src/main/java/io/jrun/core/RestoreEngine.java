@@ -137,7 +137,10 @@ public final class RestoreEngine {
         mounts(a, manifest, spec, cg);
         if (netns != null) a.add("--inherit-fd", "fd[" + CriuArgs.NETNS_FD + "]:" + CriuArgs.EXT_NETNS);
         try {
+            Debug.log(() -> "restore " + o.id() + ": " + criu.binary() + " " + String.join(" ", a.list()));
+            long t0 = System.nanoTime();
             criu.run("restore", prelude(rootfs, criuRoot, netns), a.list(), logDir.resolve("restore.log"));
+            Debug.log(() -> "restore " + o.id() + ": criu took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             return readPid(dir.resolve(PID_FILE));
         } finally {
             try {
