@@ -115,6 +115,7 @@ public final class RestoreEngine {
                         Manifest manifest, Path images) {
         Path criuRoot = dir.resolve(CRIU_ROOT);
         CheckpointEngine.mkdirs(criuRoot);
+        mountpoints(spec, rootfs);
         if (o.workPath() != null) CheckpointEngine.mkdirs(o.workPath());
         Path logDir = o.workPath() != null ? o.workPath() : images;
         String netns = CriuArgs.netnsPath(spec);
@@ -202,6 +203,49 @@ public final class RestoreEngine {
             if (source == null) throw new JrunException("mounts: the checkpoint has a bind mount on " + dest
                     + " that config.json does not have");
             a.add("--external", "mnt[" + dest + "]:" + source);
+        }
+    }
+
+    /**
+     * criu mounts the config's mounts (the external binds too) onto mount points it expects in the rootfs. A restore into the container's
+     * own rootfs finds them (jrun-init made them at create); a new one (podman's `restore --import`, another
+     * host) may lack them, so they are made as create makes them: a directory, or an empty file for a file
+     * source. Every existing component must be a real directory, never a symlink: a link planted in the rootfs
+     * would otherwise send the mkdir outside it (CVE-2021-30465's pattern). Mount points under a tmpfs are not
+     * made: criu restores the tmpfs's contents itself (runc's rule).
+     */
+    static void mountpoints(Spec spec, Path rootfs) {
+        List<String> tmpfs = new ArrayList<>();
+        for (Spec.Mount mount : spec.mounts()) {
+            if ("tmpfs".equals(mount.type())) tmpfs.add(Path.of("/").resolve(mount.destination()).normalize().toString());
+        }
+        for (Spec.Mount mount : spec.mounts()) {
+            // cgroup mounts sit on /sys (sysfs) or a tmpfs criu restores: no mount point to make (runc's rule)
+            if ("cgroup".equals(mount.type()) || "cgroup2".equals(mount.type())) continue;
+            String dest = Path.of("/").resolve(mount.destination()).normalize().toString();
+            if (dest.equals("/") || tmpfs.stream().anyMatch(t -> dest.startsWith(t + "/"))) continue;
+            boolean file = CriuArgs.isBind(mount) && mount.source() != null && Files.isRegularFile(Path.of(mount.source()));
+            makeMountpoint(rootfs, dest, file);
+        }
+    }
+
+    private static void makeMountpoint(Path rootfs, String dest, boolean file) {
+        Path p = rootfs;
+        String[] parts = dest.substring(1).split("/");
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                p = p.resolve(parts[i]);
+                if (Files.isSymbolicLink(p)) {
+                    throw new JrunException("mounts: " + dest + ": " + p + " is a symlink; restore makes mount points "
+                            + "only through real directories");
+                }
+                boolean last = i == parts.length - 1;
+                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                if (last && file) Files.createFile(p);
+                else Files.createDirectory(p);
+            }
+        } catch (IOException e) {
+            throw new JrunException("mounts: " + dest + ": cannot make its mount point " + p + ": " + e.getMessage(), e);
         }
     }
 
