@@ -77,6 +77,24 @@ class CheckpointIT extends ItBase {
         }
     }
 
+    /** Without --detach, restore waits for the restored init and returns its exit status, as `run` does. */
+    @Test
+    void foregroundRestoreReturnsTheInitsStatus() throws Exception {
+        List<String> finite = List.of("sh", "-c", "i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo $i; sleep 0.05; done; exit 7");
+        Path b = bundle("fg", finite);
+        Path out = work.resolve("fg.out");
+        assertEquals(0, start(jrun, out, "run", "-d", "--bundle", b.toString(), "fg"));
+        waitLines(out, 5);
+        ok("checkpoint", "--image-path", work.resolve("img").toString(), "fg");
+        assertTrue(lastNumber(out) < 40, "checkpointed before the end: " + read(out));
+        assertEquals(7, start(jrun, out, "restore", "--bundle", b.toString(), "--image-path",
+                work.resolve("img").toString(), "fg2"), () -> read(out));
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(40, lines.size(), lines::toString);
+        for (int i = 0; i < lines.size(); i++) assertEquals(String.valueOf(i + 1), lines.get(i).trim());
+        assertFalse(Files.exists(jrun.root.resolve("fg2")), "deleted once its init exited");
+    }
+
     @Test
     void missingCriuIsOneLineAndLeavesItRunning() throws Exception {
         Path b = bundle("nocriu", List.of("sleep", "100"));

@@ -80,7 +80,9 @@ public final class RestoreEngine {
         Criu criu = Criu.locate(criuPath);
         CgroupManager cg = Cgroups.open(spec.linux().cgroupsPath(), o.id(), engine.options().systemdCgroup())
                 .withLinuxDevices(spec.linux().devices());
-        if (!o.detach()) sys.setChildSubreaper();
+        // A foreground restore reaps what the restored tree orphans, as `run` does, unless told not to (runc's flag);
+        // the init itself is jrun's child either way (--restore-sibling).
+        if (!o.detach() && !o.noSubreaper()) sys.setChildSubreaper();
 
         Deque<Runnable> undo = new ArrayDeque<>();
         Path dir = store.claim(o.id());
