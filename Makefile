@@ -3,6 +3,7 @@
 #   make demo     install, then run a busybox container that prints a line
 #   make test     all unit and integration tests (root)
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
+#   make migrate-demo  install, then move a TCP server container with a live connection (checkpoint/restore)
 #   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
 #   make it-off / e2e-off  the integration tests / the clients again with JRUN_DAEMON=off (no resident engine)
 #   make soak     SOAK_N lifecycles through one resident engine, its memory, threads and fds checked
@@ -36,7 +37,7 @@ DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc 
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev uidmap
 
-.PHONY: deps build install aot retire-engines demo test unit-test it it-off e2e e2e-off soak bench jmh fuzz clean
+.PHONY: deps build install aot retire-engines demo test unit-test it it-off e2e e2e-off soak bench jmh fuzz clean migrate-demo
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -65,6 +66,7 @@ install: build
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
 	  > $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
 	$(MAKE) --no-print-directory install-docs
+	bash packaging/criu/install-criu.sh $(DEST_LIBDIR)/criu # checkpoint/restore's criu (docs/checkpoint.md)
 	$(MAKE) --no-print-directory aot
 	$(if $(DESTDIR),,$(MAKE) --no-print-directory retire-engines)
 	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
@@ -118,6 +120,10 @@ e2e-off:
 SOAK_N ?= 2000
 soak: install
 	SOAK_N=$(SOAK_N) JRUN=$(BINDIR)/jrun bash bench/engine-soak.sh
+
+# Live migration of a TCP echo server container with its connection open (docs/checkpoint.md).
+migrate-demo: install
+	bash packaging/criu/migrate-demo.sh $(BINDIR)/jrun
 
 bench: install
 	JRUN=$(BINDIR)/jrun bash bench/bench.sh

@@ -19,8 +19,7 @@ public final class Main {
             new FeaturesCommand(), new ExecCommand(),
             new PsCommand(), new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
             new SandboxAgentCommand(),
-            new NotYet("checkpoint", "checkpoint a running container"),
-            new NotYet("restore", "restore a container from a previous checkpoint"));
+            new CheckpointCommand(), new RestoreCommand());
 
     /**
      * Whether --debug turned Logback on. Kept here, not read from DebugLog: merely loading DebugLog makes the
@@ -103,6 +102,7 @@ public final class Main {
             Path root = g.has("--root") ? Path.of(g.str("--root", "")) : io.jrun.core.Rootless.defaultRoot();
             Cli cli = new Cli(root, logFile, logFormat, g.has("--debug"),
                     g.has("--systemd-cgroup"), io.jrun.core.Rootless.resolve(g.str("--rootless", "auto")), out);
+            cli.criu = g.str("--criu", null);
             if (logFile != null && !logFile.isEmpty()) {
                 String file = logFile, format = logFormat;
                 Warnings.sink(msg -> ErrorLog.write(file, format, "warning", msg));

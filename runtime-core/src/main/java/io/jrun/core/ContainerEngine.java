@@ -63,6 +63,8 @@ public final class ContainerEngine {
 
     public StateStore store() { return store; }
 
+    public Options options() { return options; }
+
     private Syscalls sys() {
         if (sys == null) sys = Syscalls.get();
         return sys;
@@ -285,7 +287,7 @@ public final class ContainerEngine {
     }
 
     /** Whether linux.namespaces asks for a new pid namespace (a "pid" entry without a path to join). */
-    private static boolean newPidNs(Spec spec) {
+    static boolean newPidNs(Spec spec) {
         for (Spec.Namespace n : spec.linux().namespaces()) {
             if ("pid".equals(n.type()) && (n.path() == null || n.path().isEmpty())) return true;
         }
@@ -299,7 +301,7 @@ public final class ContainerEngine {
      * so the refusal leaves nothing behind and never removes the other container's cgroup. An existing empty
      * cgroup (a stopped container's, a parent set up by an engine) is joined, as with runc.
      */
-    private static void refuseOccupied(CgroupManager cg) {
+    static void refuseOccupied(CgroupManager cg) {
         if (!cg.exists()) return;
         int n = cg.pids().size();
         if (n > 0) throw new JrunException("container's cgroup is not empty: " + n + " process(es) found");
@@ -391,7 +393,7 @@ public final class ContainerEngine {
 
     static final String HOOKS_FILE = "hooks-config.json";
 
-    private static long startTime(int pid) {
+    static long startTime(int pid) {
         ProcStat.Info info = ProcStat.read(pid);
         if (info == null) throw new JrunException("container init " + pid + " exited during create");
         return info.startTime();
