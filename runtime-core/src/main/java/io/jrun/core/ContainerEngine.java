@@ -37,8 +37,14 @@ public final class ContainerEngine {
 
     public record Options(Path root, boolean systemdCgroup, boolean rootless) {}
 
+    /** {@code image}: create/run --image (docs/images.md), null for a bundle. */
     public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
-                                boolean noPivot, boolean noNewKeyring) {}
+                                boolean noPivot, boolean noNewKeyring, io.jrun.core.image.ImageRequest image) {
+        public CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
+                             boolean noPivot, boolean noNewKeyring) {
+            this(id, bundle, pidFile, consoleSocket, preserveFds, noPivot, noNewKeyring, null);
+        }
+    }
 
     /** A container's recorded state with its derived status. */
     public record View(ContainerState state, Status status) {
@@ -78,8 +84,11 @@ public final class ContainerEngine {
         // joins the container's cgroup (~20 ms later); see CgroupWarmup.
         CgroupWarmup warmup = CgroupWarmup.start();
         SpecValidator.validateId(r.id());
-        Path bundle = r.bundle().toAbsolutePath().normalize();
-        Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
+        // An image: its layers verified and in the store, the bundle generated into the state dir (after the claim).
+        io.jrun.core.image.ImageRootfs image = r.image() == null ? null
+                : io.jrun.core.image.ImageRootfs.prepare(r.image(), r.id(), store.root().toAbsolutePath().resolve(r.id()), sys());
+        Path bundle = image != null ? image.bundle() : r.bundle().toAbsolutePath().normalize();
+        Spec spec = image != null ? image.spec() : SpecReader.readConfig(bundle.resolve("config.json"));
         Trace.mark("config read");
         SpecValidator.validate(spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
@@ -98,7 +107,7 @@ public final class ContainerEngine {
         Path rootfs = Path.of(spec.root().path());
         if (!rootfs.isAbsolute()) rootfs = bundle.resolve(rootfs);
         rootfs = rootfs.normalize();
-        if (!Files.isDirectory(rootfs)) {
+        if (image == null && !Files.isDirectory(rootfs)) {
             throw new JrunException("rootfs (" + rootfs + ") does not exist");
         }
 
@@ -110,6 +119,7 @@ public final class ContainerEngine {
         Path dir = store.claim(r.id());
         undo.push(() -> store.remove(r.id()));
         try (StateStore.Lock lock = store.lock(r.id())) {
+            if (image != null) image.materialize();
             ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
                     rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
                     Version.version(), newPidNs(spec));
@@ -139,7 +149,7 @@ public final class ContainerEngine {
                 Trace.mark("seccomp compiled");
                 PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
                         r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
-                byte[] built = PlanBuilder.create(spec, ctx);
+                byte[] built = image == null ? PlanBuilder.create(spec, ctx) : image.addTo(PlanBuilder.create(spec, ctx));
                 Trace.mark("plan built");
                 Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
                         + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
