@@ -90,7 +90,7 @@ public final class ContainerEngine {
         Path bundle = image != null ? image.bundle() : r.bundle().toAbsolutePath().normalize();
         Spec spec = image != null ? image.spec() : SpecReader.readConfig(bundle.resolve("config.json"));
         Trace.mark("config read");
-        SpecValidator.validate(spec, bundle);
+        SpecValidator.validate(image != null ? image.specToValidate() : spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
         if (spec.process() == null) throw new JrunException("config.json: process: required for create");
         String consoleSocket = r.consoleSocket();

@@ -27,8 +27,11 @@ public final class ImageRootfs {
     private final List<Path> lowerTopFirst;
     private final Path keepChanges;
     private final OciImage.Resolved image;
+    private final Path emptyDir;
 
-    private ImageRootfs(Path stateDir, Spec spec, List<Path> lowerTopFirst, Path keepChanges, OciImage.Resolved image) {
+    private ImageRootfs(Path stateDir, Spec spec, List<Path> lowerTopFirst, Path keepChanges, OciImage.Resolved image,
+                        Path emptyDir) {
+        this.emptyDir = emptyDir;
         this.stateDir = stateDir;
         this.spec = spec;
         this.lowerTopFirst = lowerTopFirst;
@@ -71,7 +74,13 @@ public final class ImageRootfs {
         }
         Path keep = req.keepChanges() == null ? null : req.keepChanges().toAbsolutePath().normalize();
         Spec spec = ImageSpec.build(DefaultConfig.create(false), img, req, id, stateDir.resolve("rootfs"), lower);
-        return new ImageRootfs(stateDir, spec, lower, keep, img);
+        Path empty = store.dir().resolve("empty");
+        try {
+            Files.createDirectories(empty);
+        } catch (IOException e) {
+            throw new ImageException("layer store " + store.dir() + ": " + e.getMessage(), e);
+        }
+        return new ImageRootfs(stateDir, spec, lower, keep, img, empty);
     }
 
     private static String join(List<Path> paths) {
@@ -91,6 +100,15 @@ public final class ImageRootfs {
     public Spec spec() { return spec; }
 
     public Path bundle() { return stateDir; }
+
+    /**
+     * The spec as create validates it before the state dir (and the rootfs/ mount point in it) exists: root.path
+     * is the layer store's own empty mount-point directory then, the only field that differs.
+     */
+    public Spec specToValidate() {
+        return new Spec(spec.ociVersion(), new Spec.Root(emptyDir.toString(), false), spec.mounts(), spec.process(),
+                spec.hostname(), spec.domainname(), spec.hooks(), spec.annotations(), spec.linux(), spec.unsupportedSections());
+    }
 
     public OciImage.Resolved image() { return image; }
 
