@@ -68,6 +68,13 @@ class ImageIT extends ItBase {
         assertEquals(0, r.code(), () -> "mk-layout.py " + String.join(" ", args) + ": " + r);
     }
 
+    /** Container ids unique to this run: an image's default cgroupsPath, /jrun/ID, is host-wide. */
+    final String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    String id(String name) {
+        return "img-" + name + "-" + run;
+    }
+
     Path store() {
         return work.resolve("store");
     }
@@ -102,7 +109,7 @@ class ImageIT extends ItBase {
     void runsTheImageNativelyWithItsLayersAndConfigAndChangesVanish() throws Exception {
         String script = "uname -m; cat /etc/motd; test -e /etc/removed-later || echo whiteout-ok; ls /etc/opaque;"
                 + " echo var=$IMAGE_VAR; echo written > /written; cat /written; grep ' / / ' /proc/self/mountinfo";
-        Jrun.Result r = image("run", "--image", layout + ":latest", "c1", "--", "sh", "-c", script);
+        Jrun.Result r = image("run", "--image", layout + ":latest", id("c1"), "--", "sh", "-c", script);
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("x86_64"), r::toString);
         assertTrue(r.out().contains("from layer 2"), r::toString);
@@ -113,24 +120,24 @@ class ImageIT extends ItBase {
         String before = snapshot();
         assertFalse(before.contains("written"), "the container's file is in the layer store");
         // the image's own Cmd, a second container of the same image: the store is reused and unchanged
-        Jrun.Result again = image("run", "--image", layout + ":latest", "c2");
+        Jrun.Result again = image("run", "--image", layout + ":latest", id("c2"));
         assertEquals(0, again.code(), again::toString);
         assertEquals("hello from the image", again.out().trim());
         assertEquals(before, snapshot());
-        Jrun.Result gone = image("run", "--image", layout + ":latest", "c3", "--", "cat", "/written");
+        Jrun.Result gone = image("run", "--image", layout + ":latest", id("c3"), "--", "cat", "/written");
         assertNotEquals(0, gone.code(), "a file written in a deleted container is still there: " + gone);
-        assertFalse(Files.exists(jrun.root.resolve("c1")), "state dir left behind");
+        assertFalse(Files.exists(jrun.root.resolve(id("c1"))), "state dir left behind");
     }
 
     @Test
     void containersShareLayersAndInUseLayersAreKept() throws Exception {
-        assertEquals(0, image("create", "--image", layout + ":latest", "a").code());
-        assertEquals(0, image("create", "--image", layout + ":latest", "b", "--", "sleep", "1").code());
+        assertEquals(0, image("create", "--image", layout + ":latest", id("a")).code());
+        assertEquals(0, image("create", "--image", layout + ":latest", id("b"), "--", "sleep", "1").code());
         // the generated bundle is the state dir: config.json with the image's process and annotations
-        String cfg = Files.readString(jrun.root.resolve("b").resolve("config.json"));
+        String cfg = Files.readString(jrun.root.resolve(id("b")).resolve("config.json"));
         assertTrue(cfg.contains("\"sleep\"") && cfg.contains("org.opencontainers.image.stopSignal")
                 && cfg.contains("org.example.test") && cfg.contains("IMAGE_VAR=from-the-image"), cfg);
-        assertTrue(ok("state", "b").out().contains(jrun.root.resolve("b").toString()));
+        assertTrue(ok("state", id("b")).out().contains(jrun.root.resolve(id("b")).toString()));
         List<String> ls = image("image", "ls").out().lines().skip(1).toList();
         assertEquals(2, ls.size(), () -> "layers: " + ls);
         for (String l : ls) assertTrue(l.trim().endsWith(" 2"), () -> "not shared by both containers: " + ls);
@@ -139,8 +146,8 @@ class ImageIT extends ItBase {
         assertNotEquals(0, rm.code());
         assertTrue(rm.err().contains("is in use"), rm::toString);
         assertEquals(0, image("image", "prune").out().length(), "prune removed layers in use");
-        ok("delete", "a");
-        ok("delete", "b");
+        ok("delete", id("a"));
+        ok("delete", id("b"));
         assertEquals(0, image("image", "rm", digest).code());
         assertEquals(1, image("image", "prune").out().lines().count());
         assertEquals(0, image("image", "ls", "-q").out().length());
@@ -148,7 +155,7 @@ class ImageIT extends ItBase {
 
     @Test
     void arm64RunsUnderEmulationOrSaysWhatIsMissing() {
-        Jrun.Result r = image("run", "--image", layout + ":latest", "--platform", "linux/arm64", "e", "--", "uname", "-m");
+        Jrun.Result r = image("run", "--image", layout + ":latest", "--platform", "linux/arm64", id("e"), "--", "uname", "-m");
         if (Files.exists(Path.of("/proc/sys/fs/binfmt_misc/qemu-aarch64"))) {
             assertEquals(0, r.code(), r::toString);
             assertEquals("aarch64", r.out().trim());
@@ -156,7 +163,7 @@ class ImageIT extends ItBase {
             assertEquals(1, r.code(), r::toString);
             assertTrue(r.err().contains("binfmt_misc"), r::toString);
         }
-        Jrun.Result none = image("run", "--image", layout + ":latest", "--platform", "linux/s390x", "f");
+        Jrun.Result none = image("run", "--image", layout + ":latest", "--platform", "linux/s390x", id("f"));
         assertEquals(1, none.code());
         assertTrue(none.err().contains("no image for linux/s390x (the index offers linux/amd64, linux/arm64)"), none::toString);
     }
@@ -165,7 +172,7 @@ class ImageIT extends ItBase {
     void ociArchiveRuns() {
         Path tar = work.resolve("busybox.tar");
         py("archive", layout.toString(), tar.toString());
-        Jrun.Result r = image("run", "--image", tar + ":amd64-only", "x", "--", "cat", "/etc/motd");
+        Jrun.Result r = image("run", "--image", tar + ":amd64-only", id("x"), "--", "cat", "/etc/motd");
         assertEquals(0, r.code(), r::toString);
         assertEquals("from layer 2", r.out().trim());
     }
@@ -175,11 +182,11 @@ class ImageIT extends ItBase {
         for (String kind : List.of("dotdot", "absolute", "symlink", "hardlink", "huge")) {
             Path l = work.resolve("hostile-" + kind);
             py("hostile", kind, l.toString(), amd64Busybox);
-            Jrun.Result r = image("run", "--image", l.toString(), "h", "--", "true");
+            Jrun.Result r = image("run", "--image", l.toString(), id("h"), "--", "true");
             assertEquals(1, r.code(), () -> kind + ": " + r);
             String want = kind.equals("huge") ? "free in the layer store" : "layer refused";
             assertTrue(r.err().contains(want), () -> kind + ": " + r);
-            assertFalse(Files.exists(jrun.root.resolve("h")), kind + ": state dir left");
+            assertFalse(Files.exists(jrun.root.resolve(id("h"))), kind + ": state dir left");
             try (Stream<Path> s = Files.list(store().resolve("tmp"))) {
                 assertEquals(0, s.count(), kind + ": half-unpacked layer left in tmp/");
             }
@@ -201,7 +208,7 @@ class ImageIT extends ItBase {
         byte[] b = Files.readAllBytes(big);
         b[b.length / 2] ^= 1;
         Files.write(big, b);
-        Jrun.Result r = image("run", "--image", l + ":amd64-only", "d", "--", "true");
+        Jrun.Result r = image("run", "--image", l + ":amd64-only", id("d"), "--", "true");
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.err().contains("does not match its digest") || r.err().contains("unpack layer"), r::toString);
         assertEquals(0, image("image", "ls", "-q").out().lines().filter(x -> big.getFileName().toString().equals(x.substring(7))).count());
@@ -209,8 +216,8 @@ class ImageIT extends ItBase {
 
     @Test
     void concurrentRunsUnpackOneLayerOnce() throws Exception {
-        CompletableFuture<Jrun.Result> a = CompletableFuture.supplyAsync(() -> image("run", "--image", layout + ":latest", "p1"));
-        CompletableFuture<Jrun.Result> b = CompletableFuture.supplyAsync(() -> image("run", "--image", layout + ":latest", "p2"));
+        CompletableFuture<Jrun.Result> a = CompletableFuture.supplyAsync(() -> image("run", "--image", layout + ":latest", id("p1")));
+        CompletableFuture<Jrun.Result> b = CompletableFuture.supplyAsync(() -> image("run", "--image", layout + ":latest", id("p2")));
         assertEquals(0, a.get().code(), () -> a.join().toString());
         assertEquals(0, b.get().code(), () -> b.join().toString());
         assertEquals(2, image("image", "ls", "-q").out().lines().count());
