@@ -225,4 +225,15 @@ class ImageIT extends ItBase {
             assertEquals(0, s.count(), "the losing unpack was not cleaned up");
         }
     }
+
+    @Test
+    void reproDemoBuildsBitIdenticalInJrunAndDifferentOnTheHost() {
+        Jrun.Result r = Jrun.exec(null, List.of("sh", IMAGES.resolve("repro-demo.sh").toString(), Jrun.BIN));
+        assertEquals(0, r.code(), r::toString);
+        List<String> hashes = r.out().lines().filter(l -> l.contains(", run ")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertEquals(4, hashes.size(), r::toString);
+        assertEquals(hashes.get(0), hashes.get(1), "jrun's two builds differ");
+        assertNotEquals(hashes.get(2), hashes.get(3), "the host's two builds are equal: the demo shows nothing");
+        assertTrue(r.out().contains("host: jrun-build") && r.out().contains("built: 2024-01-02 03:04:05 UTC"), r::toString);
+    }
 }
