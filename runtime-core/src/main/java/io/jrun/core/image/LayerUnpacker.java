@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Unpacks one layer tar into an empty directory of its own, as OverlayFS wants a lower layer (image-spec
@@ -84,7 +85,7 @@ final class LayerUnpacker {
             return;
         }
         Path p = parent.resolve(base);
-        if (e.isDirectory()) {
+        if (e.getLinkFlag() == TarConstants.LF_DIR) {
             if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 clear(p);
                 Files.createDirectory(p);
@@ -93,26 +94,20 @@ final class LayerUnpacker {
             return;
         }
         clear(p);
-        if (e.isSymbolicLink()) {
-            Files.createSymbolicLink(p, Path.of(e.getLinkName()));
-        } else if (e.isLink()) {
-            link(p, e, name);
-        } else if (e.isFile()) {
-            file(p, data, e, name);
-        } else if (e.isCharacterDevice() || e.isBlockDevice()) {
-            if (!isRoot) throw refuse(name, "is a device node, which only root may create");
-            sys.mknod(p.toString(), (e.isCharacterDevice() ? S_IFCHR : S_IFBLK) | (e.getMode() & 07777),
-                    e.getDevMajor(), e.getDevMinor());
-        } else if (e.isFIFO()) {
-            sys.mknod(p.toString(), S_IFIFO | (e.getMode() & 07777), 0, 0);
-        } else {
-            throw refuse(name, "has tar entry type '" + (char) typeFlag(e) + "', which jrun does not unpack");
+        // by the type flag itself: commons-compress's isFile() is true for any type it does not know
+        switch (e.getLinkFlag()) {
+            case TarConstants.LF_SYMLINK -> Files.createSymbolicLink(p, Path.of(e.getLinkName()));
+            case TarConstants.LF_LINK -> link(p, e, name);
+            case TarConstants.LF_NORMAL, TarConstants.LF_OLDNORM, TarConstants.LF_CONTIG -> file(p, data, e, name);
+            case TarConstants.LF_CHR, TarConstants.LF_BLK -> {
+                if (!isRoot) throw refuse(name, "is a device node, which only root may create");
+                sys.mknod(p.toString(), (e.isCharacterDevice() ? S_IFCHR : S_IFBLK) | (e.getMode() & 07777),
+                        e.getDevMajor(), e.getDevMinor());
+            }
+            case TarConstants.LF_FIFO -> sys.mknod(p.toString(), S_IFIFO | (e.getMode() & 07777), 0, 0);
+            default -> throw refuse(name, "has tar entry type '" + (char) e.getLinkFlag() + "', which jrun does not unpack");
         }
         attributes(p, e);
-    }
-
-    private static int typeFlag(TarArchiveEntry e) {
-        return e.isGNUSparse() ? 'S' : e.isGNULongNameEntry() ? 'L' : '?';
     }
 
     private void file(Path p, InputStream data, TarArchiveEntry e, String name) throws IOException {
