@@ -67,7 +67,7 @@ def top_layer():
                 (info("etc/opaque/.wh..wh..opq"), b""),
                 (info("etc/opaque/new"), b"layer 2\n")])
 
-def image(out, arch, layers):
+def image(out, arch, layers, user=None):
     """layers: list of uncompressed tars; the first is gzipped. Returns the manifest descriptor."""
     descs, diffs = [], []
     for i, l in enumerate(layers):
@@ -80,6 +80,9 @@ def image(out, arch, layers):
               "config": {"Env": ["PATH=/bin", "IMAGE_VAR=from-the-image"], "Cmd": ["sh", "-c", "echo hello from the image"],
                          "WorkingDir": "/", "Labels": {"org.example.test": "busybox"}, "StopSignal": "SIGINT"},
               "rootfs": {"type": "layers", "diff_ids": diffs}}
+    if user:
+        config["config"]["User"] = user
+        config["config"]["WorkingDir"] = "/home/" + user
     cdesc = blob(out, json.dumps(config, sort_keys=True).encode(), "application/vnd.oci.image.config.v1+json")
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "config": cdesc,
                 "layers": descs}
@@ -101,7 +104,9 @@ def busybox(out, amd64, arm64):
     d["annotations"] = {"org.opencontainers.image.ref.name": "latest"}
     amd = dict(ms[0])
     amd["annotations"] = {"org.opencontainers.image.ref.name": "amd64-only"}
-    finish(out, [d, amd])
+    builder = image(out, "amd64", [base_layer(amd64), top], user="builder")
+    builder["annotations"] = {"org.opencontainers.image.ref.name": "builder"}
+    finish(out, [d, amd, builder])
 
 def hostile(kind, out, amd64):
     if kind == "dotdot":
