@@ -141,6 +141,7 @@ if __name__ == "__main__":
     if cmd == "busybox":
         busybox(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "hostile":
-        hostile(sys.argv[2], sys.argv[3], sys.argv[4])
+        for kind in sys.argv[2].split(","):  # several kinds: OUT is a directory of layouts, one per kind
+            hostile(kind, sys.argv[3] if "," not in sys.argv[2] else os.path.join(sys.argv[3], kind), sys.argv[4])
     elif cmd == "archive":
         archive(sys.argv[2], sys.argv[3])

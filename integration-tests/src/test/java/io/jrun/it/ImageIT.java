@@ -187,9 +187,10 @@ class ImageIT extends ItBase {
 
     @Test
     void hostileLayersAreRefusedAndLeaveNothing() throws Exception {
-        for (String kind : List.of("dotdot", "absolute", "symlink", "hardlink", "huge")) {
-            Path l = work.resolve("hostile-" + kind);
-            py("hostile", kind, l.toString(), amd64Busybox);
+        List<String> kinds = List.of("dotdot", "absolute", "symlink", "hardlink", "huge");
+        py("hostile", String.join(",", kinds), work.resolve("hostile").toString(), amd64Busybox);
+        for (String kind : kinds) {
+            Path l = work.resolve("hostile").resolve(kind);
             Jrun.Result r = image("run", "--image", l.toString(), id("h"), "--", "true");
             assertEquals(1, r.code(), () -> kind + ": " + r);
             String want = kind.equals("huge") ? "free in the layer store" : "layer refused";

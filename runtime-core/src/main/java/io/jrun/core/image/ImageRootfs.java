@@ -1,6 +1,7 @@
 package io.jrun.core.image;
 
 import io.jrun.core.DefaultConfig;
+import io.jrun.core.Trace;
 import io.jrun.core.launch.PlanWriter;
 import io.jrun.core.spec.Spec;
 import io.jrun.core.spec.SpecWriter;
@@ -47,12 +48,14 @@ public final class ImageRootfs {
         ImageRef ref = ImageRef.parse(req.image());
         Platform wanted = req.platform() == null ? null : Platform.parse(req.platform());
         boolean isRoot = Emulation.euidIsRoot();
+        Trace.mark("image request");
         LayerStore store = new LayerStore(req.store() != null ? req.store().toAbsolutePath() : LayerStore.defaultDir(isRoot), sys);
         Blobs blobs = OciImage.open(ref);
         OciImage.Resolved img;
         List<Path> lower = new ArrayList<>();
         try (FileLock lock = store.lock(false)) {
             img = OciImage.resolve(blobs, ref, wanted);
+            Trace.mark("image resolved");
             Emulation.check(img.platform());
             List<String> digests = new ArrayList<>();
             for (OciImage.Layer l : img.layers()) {
@@ -60,6 +63,7 @@ public final class ImageRootfs {
                 digests.add(l.blob().digest());
             }
             store.register(digests, stateDir);
+            Trace.mark("layers ready");
         } catch (IOException e) {
             throw new ImageException("layer store " + store.dir() + ": " + e.getMessage(), e);
         } finally {
@@ -80,6 +84,7 @@ public final class ImageRootfs {
         } catch (IOException e) {
             throw new ImageException("layer store " + store.dir() + ": " + e.getMessage(), e);
         }
+        Trace.mark("image spec built");
         return new ImageRootfs(stateDir, spec, lower, keep, img, empty);
     }
 
