@@ -7,7 +7,6 @@ import io.jrun.core.spec.Spec;
 import io.jrun.core.spec.SpecWriter;
 import io.jrun.sys.Syscalls;
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ public final class ImageRootfs {
         Blobs blobs = OciImage.open(ref);
         OciImage.Resolved img;
         List<Path> lower = new ArrayList<>();
-        try (FileLock lock = store.lock(false)) {
+        try (LayerStore.Lock lock = store.lock(false)) {
             img = OciImage.resolve(blobs, ref, wanted);
             Trace.mark("image resolved");
             Emulation.check(img.platform());

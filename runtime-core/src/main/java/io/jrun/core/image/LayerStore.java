@@ -4,7 +4,6 @@ import io.jrun.sys.Syscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -178,7 +177,7 @@ public final class LayerStore {
     /** Removes one layer; refused while a container uses it. */
     public void remove(String digest) {
         Digests.check(digest, "image rm");
-        try (FileLock l = lock(true)) {
+        try (Lock l = lock(true)) {
             Path p = layerDir(digest);
             if (!Files.isDirectory(p)) throw new ImageException("image rm: no layer " + digest + " in " + dir);
             List<String> users = users(digest);
@@ -194,7 +193,7 @@ public final class LayerStore {
     /** Removes every layer no container uses, and unpacks that were interrupted. Returns what was removed. */
     public List<String> prune() {
         List<String> removed = new ArrayList<>();
-        try (FileLock l = lock(true)) {
+        try (Lock l = lock(true)) {
             for (Entry e : list()) {
                 if (e.users().isEmpty()) {
                     discard(layerDir(e.digest()));
@@ -223,12 +222,26 @@ public final class LayerStore {
         deleteTree(gone);
     }
 
-    /** The store's lock: shared while containers register their layers, exclusive for rm and prune. */
-    FileLock lock(boolean exclusive) throws IOException {
+    /** The store's lock (flock-style, across processes): closing the channel releases it. */
+    record Lock(FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** Shared while containers unpack and register their layers, exclusive for rm and prune. */
+    Lock lock(boolean exclusive) throws IOException {
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        return ch.lock(0, Long.MAX_VALUE, !exclusive);
+        try {
+            ch.lock(0, Long.MAX_VALUE, !exclusive);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new Lock(ch);
     }
 
     static void deleteTree(Path p) throws IOException {
