@@ -2,13 +2,17 @@ package io.jrun.core.image;
 
 import io.jrun.core.DefaultConfig;
 import io.jrun.core.Trace;
+import io.jrun.core.Version;
+import io.jrun.core.spec.SpecReader;
 import io.jrun.core.launch.PlanWriter;
 import io.jrun.core.spec.Spec;
 import io.jrun.core.spec.SpecWriter;
 import io.jrun.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,7 +80,9 @@ public final class ImageRootfs {
                     + " bytes, more than the kernel's page; use a store with a shorter path (--store)");
         }
         Path keep = req.keepChanges() == null ? null : req.keepChanges().toAbsolutePath().normalize();
-        Spec spec = ImageSpec.build(DefaultConfig.create(false), img, req, id, stateDir.resolve("rootfs"), lower);
+        Spec defaults = defaults(store.dir());
+        Trace.mark("image defaults");
+        Spec spec = ImageSpec.build(defaults, img, req, id, stateDir.resolve("rootfs"), lower);
         Path empty = store.dir().resolve("empty");
         try {
             Files.createDirectories(empty);
@@ -85,6 +91,32 @@ public final class ImageRootfs {
         }
         Trace.mark("image spec built");
         return new ImageRootfs(stateDir, spec, lower, keep, img, empty);
+    }
+
+    /**
+     * `jrun spec`'s config, which the image's settings go on top of. Building its seccomp profile takes
+     * 200-500 ms in the launcher's interpreted JVM, so the result is kept in the store per jrun build
+     * (cache/default-config-VERSION-COMMIT.json, written by rename) and read back with the config reader (~10 ms).
+     */
+    static Spec defaults(Path storeDir) {
+        Path f = storeDir.resolve("cache").resolve("default-config-" + Version.version() + "-" + Version.commit() + ".json");
+        if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                return SpecReader.readConfig(f);
+            } catch (RuntimeException e) {
+                // unreadable: build it again below and replace it
+            }
+        }
+        Spec s = DefaultConfig.create(false);
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = Files.createTempFile(f.getParent(), "default-config-", ".tmp");
+            Files.writeString(tmp, SpecWriter.write(s));
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // only a cache: the next run builds it again
+        }
+        return s;
     }
 
     private static String join(List<Path> paths) {
