@@ -36,6 +36,8 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps \
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev uidmap
+# images (docs/images.md): foreign architectures under QEMU user-mode emulation, registered with binfmt_misc
+DEB_PACKAGES += qemu-user-static binfmt-support
 
 .PHONY: deps build install aot retire-engines demo test unit-test it it-off e2e e2e-off soak bench jmh fuzz clean migrate-demo
 
@@ -203,3 +205,9 @@ conformance: install
 vm-test: install
 	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Dtest='CgroupV2VmIT,SystemdCgroupVmIT' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Djrun.vm.script=$(CURDIR)/packaging/vm/run-in-vm.sh test
+
+# The reproducible-build demo (docs/images.md): a small project built twice with `jrun run --image
+# --reproducible` and twice on the host, with TZ, LANG, umask, environment and clock different between runs.
+.PHONY: repro-demo
+repro-demo:
+	sh integration-tests/images/repro-demo.sh $(BINDIR)/jrun

@@ -356,6 +356,11 @@ static int parse_attr(struct jr_plan *p, uint16_t type, uint16_t prev, struct cu
 	case JA_INIT: p->init = 1; break;
 	case JA_MOUNT_LABEL: if (c_cstr(c, &p->mount_label)) return -1; break;
 	case JA_PROCESS_LABEL: if (c_cstr(c, &p->process_label)) return -1; break;
+	case JA_ROOTFS_OVERLAY:
+		if (c_cstr(c, &p->ovl_lower) || c_cstr(c, &p->ovl_base) || c_u32(c, &p->ovl_tmpfs) ||
+		    p->ovl_lower[0] != '/' || p->ovl_base[0] != '/' || p->ovl_tmpfs > 1)
+			return -1;
+		break;
 	case JA_MOUNT_IDMAP: {
 		/* belongs to the MOUNT right before it, which must be a bind without a map yet */
 		struct jr_mount *m = p->n_mounts ? &p->mounts[p->n_mounts - 1] : NULL;

@@ -129,6 +129,18 @@ public final class NativeSyscalls implements Syscalls {
     }
 
     @Override
+    public void mknod(String path, int mode, int major, int minor) {
+        int r = mknod0(cstring("mknod", path), mode, major, minor);
+        if (r < 0) throw fail("mknod", -r, path);
+    }
+
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) {
+        int r = lsetxattr0(cstring("lsetxattr", path), cstring("lsetxattr", name), value);
+        if (r < 0) throw fail("lsetxattr", -r, path + " " + name);
+    }
+
+    @Override
     public int getpid() {
         return getpid0();
     }
@@ -248,6 +260,12 @@ public final class NativeSyscalls implements Syscalls {
 
     /** 0, or -errno. */
     private static native int mkfifo0(byte[] path, int mode);
+
+    /** 0, or -errno. */
+    private static native int mknod0(byte[] path, int mode, int major, int minor);
+
+    /** 0, or -errno. */
+    private static native int lsetxattr0(byte[] path, byte[] name, byte[] value);
 
     private static native int getpid0();
 

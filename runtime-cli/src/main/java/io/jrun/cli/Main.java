@@ -16,7 +16,7 @@ public final class Main {
     static final List<Subcommand> COMMANDS = List.of(
             new Commands.Create(), new Commands.Start(), new Commands.Run(), new Commands.State(),
             new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
-            new FeaturesCommand(), new ExecCommand(),
+            new FeaturesCommand(), new ExecCommand(), new ImageCommand(),
             new PsCommand(), new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
             new SandboxAgentCommand(),
             new CheckpointCommand(), new RestoreCommand());

@@ -37,11 +37,12 @@ public final class ContainerEngine {
 
     public record Options(Path root, boolean systemdCgroup, boolean rootless) {}
 
+    /** {@code image}: create/run --image (docs/images.md), null for a bundle. */
     public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
-                                boolean noPivot, boolean noNewKeyring, boolean init) {
+                                boolean noPivot, boolean noNewKeyring, boolean init, io.jrun.core.image.ImageRequest image) {
         public CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
                              boolean noPivot, boolean noNewKeyring) {
-            this(id, bundle, pidFile, consoleSocket, preserveFds, noPivot, noNewKeyring, false);
+            this(id, bundle, pidFile, consoleSocket, preserveFds, noPivot, noNewKeyring, false, null);
         }
     }
 
@@ -85,10 +86,13 @@ public final class ContainerEngine {
         // joins the container's cgroup (~20 ms later); see CgroupWarmup.
         CgroupWarmup warmup = CgroupWarmup.start();
         SpecValidator.validateId(r.id());
-        Path bundle = CallerPaths.absolute(r.bundle()).normalize();
-        Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
+        // An image: its layers verified and in the store, the bundle generated into the state dir (after the claim).
+        io.jrun.core.image.ImageRootfs image = r.image() == null ? null
+                : io.jrun.core.image.ImageRootfs.prepare(r.image(), r.id(), CallerPaths.absolute(store.root()).resolve(r.id()), sys());
+        Path bundle = image != null ? image.bundle() : CallerPaths.absolute(r.bundle()).normalize();
+        Spec spec = image != null ? image.spec() : SpecReader.readConfig(bundle.resolve("config.json"));
         Trace.mark("config read");
-        SpecValidator.validate(spec, bundle);
+        SpecValidator.validate(image != null ? image.specToValidate() : spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
         boolean init = InitOption.wanted(r.init(), spec);
         if (options.rootless()) spec = Rootless.recursiveReadOnlyBinds(spec); // CVE-2023-25809
@@ -107,7 +111,7 @@ public final class ContainerEngine {
         Path rootfs = Path.of(spec.root().path());
         if (!rootfs.isAbsolute()) rootfs = bundle.resolve(rootfs);
         rootfs = rootfs.normalize();
-        if (!Files.isDirectory(rootfs)) {
+        if (image == null && !Files.isDirectory(rootfs)) {
             throw new JrunException("rootfs (" + rootfs + ") does not exist");
         }
 
@@ -120,6 +124,7 @@ public final class ContainerEngine {
         Path dir = store.claim(r.id());
         undo.push(() -> store.remove(r.id()));
         try (StateStore.Lock lock = store.lock(r.id())) {
+            if (image != null) image.materialize();
             ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
                     rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
                     Version.version(), newPidNs(spec));
@@ -149,7 +154,7 @@ public final class ContainerEngine {
                 Trace.mark("seccomp compiled");
                 PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
                         r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp, init);
-                byte[] built = PlanBuilder.create(spec, ctx);
+                byte[] built = image == null ? PlanBuilder.create(spec, ctx) : image.addTo(PlanBuilder.create(spec, ctx));
                 Trace.mark("plan built");
                 Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
                         + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
