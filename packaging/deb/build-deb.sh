@@ -16,6 +16,7 @@ gzip -9nf "$stage"/usr/share/man/man8/*.8
 # /etc/containers/containers.conf.d/jrun.conf: a conffile (an admin's edit survives upgrades; purge removes it)
 find "$stage/etc" -type f | sed "s|^$stage||" | sort > "$stage/DEBIAN/conffiles"
 install -m 0755 "$here/postrm" "$stage/DEBIAN/postrm"
+install -m 0755 "$here/prerm" "$stage/DEBIAN/prerm"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 cat > "$stage/DEBIAN/control" <<CONTROL
 Package: jrun
