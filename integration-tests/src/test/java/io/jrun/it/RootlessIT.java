@@ -256,6 +256,24 @@ class RootlessIT {
         assertEquals((int) (subg + 999), Files.getAttribute(vol.resolve("f"), "unix:gid"));
     }
 
+    /** Overlay is mounted inside the container's user namespace (kernel 5.11+ allows it to the namespace's owner). */
+    @Test
+    void overlayMountsInTheUserNamespace() throws IOException {
+        Path ov = home.resolve("ov");
+        for (String d : List.of("lower", "upper", "work")) Files.createDirectories(ov.resolve(d));
+        Files.writeString(ov.resolve("lower/f"), "low\n");
+        chown(ov);
+        String edit = "c['mounts'].append({'destination':'/ov','type':'overlay','source':'overlay','options':["
+                + "'lowerdir=" + ov.resolve("lower") + "','upperdir=" + ov.resolve("upper") + "','workdir="
+                + ov.resolve("work") + "']})";
+        Path b = bundle("overlay", edit, "sh", "-c", "cat /ov/f && echo up > /ov/g");
+        Jrun.Result r = jrun(b, "run", "rl-ov-" + TAG);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("low", r.out().trim());
+        assertEquals("up\n", Files.readString(ov.resolve("upper/g")), "the write landed in the upper dir");
+        assertEquals(uid, Files.getAttribute(ov.resolve("upper/g"), "unix:uid"), "owned by the user on the host");
+    }
+
     private static long subStart(String file) throws IOException {
         for (String l : Files.readAllLines(Path.of(file))) {
             String[] f = l.split(":");
