@@ -40,6 +40,7 @@ class RootlessIT {
         uid = Integer.parseInt(Jrun.exec(null, List.of("id", "-u", user)).out().trim());
         gid = Integer.parseInt(Jrun.exec(null, List.of("id", "-g", user)).out().trim());
         home = Path.of(Jrun.exec(null, List.of("sh", "-c", "getent passwd " + user + " | cut -d: -f6")).out().trim());
+        for (String f : List.of("/etc/subuid", "/etc/subgid")) ensureSubIds(Path.of(f));
         xdg = Path.of("/run/user", Integer.toString(uid));
         Files.createDirectories(xdg);
         chown(xdg);
@@ -69,6 +70,14 @@ class RootlessIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** useradd allocates subordinate ids where login.defs and /etc/subuid exist; elsewhere the test adds a range. */
+    private static void ensureSubIds(Path f) throws IOException {
+        if (Files.exists(f) && Files.readAllLines(f).stream().anyMatch(l -> l.startsWith(user + ":"))) return;
+        long start = 2_000_000_000L + (uid % 1000) * 65536L;
+        Files.writeString(f, user + ":" + start + ":65536\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
 
     private static void chown(Path p) {
         Jrun.Result r = Jrun.exec(null, List.of("chown", "-R", uid + ":" + gid, p.toString()));
