@@ -3,7 +3,10 @@
 #   make demo     install, then run a busybox container that prints a line
 #   make test     all unit and integration tests (root)
 #   make bench    jrun beside runc (and crun where it runs), writes docs/performance.md
+#   make migrate-demo  install, then move a TCP server container with a live connection (checkpoint/restore)
 #   make e2e      install, then containerd/ctr, docker and podman drive jrun (integration-tests/e2e, root)
+#   make it-off / e2e-off  the integration tests / the clients again with JRUN_DAEMON=off (no resident engine)
+#   make soak     SOAK_N lifecycles through one resident engine, its memory, threads and fds checked
 #   make fuzz     the config fuzzer and the plan decoder's fuzzer, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make deb      target/jrun_VERSION_amd64.deb (PREFIX=/usr); make deb-test installs, uses and purges it
 #   make conformance  runtime-tools' validation programs (prebuilt in OCI_VALIDATION_DIR) on jrun beside runc
@@ -33,8 +36,10 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DEB_PACKAGES := gcc make maven libc6-dev cpp linux-libc-dev busybox-static runc crun libseccomp-dev iproute2 procps \
   python3 qemu-system-x86 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross \
   linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross clang libclang-rt-14-dev uidmap
+# images (docs/images.md): foreign architectures under QEMU user-mode emulation, registered with binfmt_misc
+DEB_PACKAGES += qemu-user-static binfmt-support
 
-.PHONY: deps build install aot demo test unit-test it e2e bench jmh fuzz clean
+.PHONY: deps build install aot retire-engines demo test unit-test it it-off e2e e2e-off soak bench jmh fuzz clean migrate-demo
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -56,14 +61,22 @@ install: build
 	rm -rf $(DEST_LIBDIR) && mv $(DEST_LIBDIR).new $(DEST_LIBDIR)
 	cp=$$(cd $(DEST_LIBDIR)/lib && ls *.jar | sort | sed 's|^|$(LIBDIR)/lib/|' | tr '\n' ':' | sed 's/:$$//'); \
 	sed -e "s|@JAVA@|$(RUNTIME_JAVA)|" -e "s|@LIBDIR@|$(LIBDIR)|g" -e "s|@CLASSPATH@|$$cp|" packaging/jrun.in > $(DESTDIR)$(BINDIR)/jrun.new
-	install -m 0755 $(DESTDIR)$(BINDIR)/jrun.new $(DEST_LIBDIR)/jrun-jvm # the front door's one-JVM path (JRUN_DAEMON=on)
-	chmod 0755 $(DESTDIR)$(BINDIR)/jrun.new && mv $(DESTDIR)$(BINDIR)/jrun.new $(DESTDIR)$(BINDIR)/jrun
+	install -m 0755 $(DESTDIR)$(BINDIR)/jrun.new $(DEST_LIBDIR)/jrun-jvm && rm $(DESTDIR)$(BINDIR)/jrun.new
+	# jrun is the front door (a symlink: it finds jrun-init and jrun-jvm beside its target); replaced atomically
+	ln -sfn ../lib/jrun/jrun-door $(DESTDIR)$(BINDIR)/jrun.new && mv -T $(DESTDIR)$(BINDIR)/jrun.new $(DESTDIR)$(BINDIR)/jrun
 	mkdir -p $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d
 	sed -e "s|/usr/local/bin/jrun|$(BINDIR)/jrun|" packaging/containers.conf.d/jrun.conf \
 	  > $(DESTDIR)$(SYSCONFDIR)/containers/containers.conf.d/jrun.conf
 	$(MAKE) --no-print-directory install-docs
+	bash packaging/criu/install-criu.sh $(DEST_LIBDIR)/criu # checkpoint/restore's criu (docs/checkpoint.md)
 	$(MAKE) --no-print-directory aot
+	$(if $(DESTDIR),,$(MAKE) --no-print-directory retire-engines)
 	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
+
+# A new install replaces the running engines: each leaves within 5 s of its socket being removed (in-flight calls
+# finish), and the next call starts this build's engine.
+retire-engines:
+	rm -f /run/jrun-engine/*.sock
 
 # The AOT caches: training runs over real commands on busybox bundles, recorded with -XX:AOTCacheOutput:
 # jrun.aot over every command (create/start/state/kill/delete/run, and ps/exec/update/events/pause/resume on a
@@ -74,7 +87,7 @@ install: build
 # With DESTDIR the training runs in a private mount namespace where the staged tree is at LIBDIR
 # (packaging/at-final-path.sh): the caches record the class path they were trained with.
 aot:
-	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) BINDIR=$(DESTDIR)$(BINDIR) \
+	JAVA=$(RUNTIME_JAVA) LIBDIR=$(LIBDIR) \
 	  $(if $(DESTDIR),bash packaging/at-final-path.sh $(DEST_LIBDIR) $(LIBDIR)) bash packaging/train-aot.sh
 
 demo: install
@@ -83,15 +96,36 @@ demo: install
 unit-test: deps
 	$(MVN_TEST) -Djrun.commit=$(COMMIT) -DskipITs=true test
 
+# Through the resident engine (the default); the engines the suite started are stopped after, pass or fail.
 it: install
-	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun test; status=$$?; $(BINDIR)/jrun daemon --stop; exit $$status
+
+# The same suite with JRUN_DAEMON=off: every call in a JVM of its own (CI runs both; docs/architecture.md).
+it-off:
+	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Djrun.daemon=off test
 
 test: unit-test it
 
 # Real clients (private containerd 1.6, dockerd 20.10, podman 4.3 under /tmp/jrun-e2e) driving the installed jrun;
 # installs the Debian packages of the clients itself. Reference run: bash integration-tests/e2e/run.sh /usr/sbin/runc
 e2e: install
-	bash integration-tests/e2e/run.sh $(BINDIR)/jrun
+	bash integration-tests/e2e/run.sh $(BINDIR)/jrun; status=$$?; $(BINDIR)/jrun daemon --stop; exit $$status
+
+# The clients with JRUN_DAEMON=off in their environment (the shims and conmon pass it on to jrun); it fails if
+# any call still reached an engine.
+e2e-off:
+	$(BINDIR)/jrun daemon --stop
+	JRUN_DAEMON=off bash integration-tests/e2e/run.sh $(BINDIR)/jrun
+	@if cat /run/jrun-engine/*.pid 2>/dev/null | grep -q .; then echo "e2e-off: a call reached the engine"; $(BINDIR)/jrun daemon --stop; exit 1; fi
+
+# SOAK_N lifecycles through one engine, its RSS, threads and fds before and after (bench/engine-soak.sh).
+SOAK_N ?= 2000
+soak: install
+	SOAK_N=$(SOAK_N) JRUN=$(BINDIR)/jrun bash bench/engine-soak.sh
+
+# Live migration of a TCP echo server container with its connection open (docs/checkpoint.md).
+migrate-demo: install
+	bash packaging/criu/migrate-demo.sh $(BINDIR)/jrun
 
 bench: install
 	JRUN=$(BINDIR)/jrun bash bench/bench.sh
@@ -171,3 +205,9 @@ conformance: install
 vm-test: install
 	$(MVN_TEST) -pl integration-tests -Djrun.bin=$(BINDIR)/jrun -Dtest='CgroupV2VmIT,SystemdCgroupVmIT' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Djrun.vm.script=$(CURDIR)/packaging/vm/run-in-vm.sh test
+
+# The reproducible-build demo (docs/images.md): a small project built twice with `jrun run --image
+# --reproducible` and twice on the host, with TZ, LANG, umask, environment and clock different between runs.
+.PHONY: repro-demo
+repro-demo:
+	sh integration-tests/images/repro-demo.sh $(BINDIR)/jrun

@@ -2,25 +2,27 @@
 # Builds the AOT caches ($LIBDIR/jrun.aot, jrun-launch.aot, jrun-control.aot, jrun-short.aot) from training runs over real commands
 # on a busybox bundle (io.jrun.cli.Train says which calls each one covers).
 set -euo pipefail
-: "${JAVA:?}" "${LIBDIR:?}" "${BINDIR:?}"
+: "${JAVA:?}" "${LIBDIR:?}"
+# The one-JVM launcher itself, not the front door: training runs must not reach a resident engine.
+jrun_jvm=$LIBDIR/jrun-jvm
 work=$(mktemp -d /tmp/jrun-aot.XXXXXX)
 cleanup() {
   # Train deletes its containers itself; one left (the training killed or failed) is deleted here, with its
   # processes, before its cgroups go (a jrun call only for a container whose state dir is still there)
   for r in root root3; do
     for c in train train2 train3; do
-      [ -d "$work/$r/$c" ] && "$BINDIR/jrun" --root "$work/$r" delete --force "$c" >/dev/null 2>&1 || true
+      [ -d "$work/$r/$c" ] && "$jrun_jvm" --root "$work/$r" delete --force "$c" >/dev/null 2>&1 || true
     done
   done
   for c in tcreated thooks trunning; do
-    [ -d "$work/root2/$c" ] && "$BINDIR/jrun" --root "$work/root2" delete --force "$c" >/dev/null 2>&1 || true
+    [ -d "$work/root2/$c" ] && "$jrun_jvm" --root "$work/root2" delete --force "$c" >/dev/null 2>&1 || true
   done
   rm -rf "$work"
   rmdir /sys/fs/cgroup/*/jrun-aot/train-* /sys/fs/cgroup/*/jrun-aot 2>/dev/null || true
 }
 trap cleanup EXIT
 rm -f "$LIBDIR"/jrun*.aot
-JRUN="$BINDIR/jrun" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
+JRUN="$jrun_jvm" bash "$(dirname "$0")/busybox-bundle.sh" "$work/bundle" true
 # bundle/: `true`; sleep/: the same rootfs running `sleep 30` for ps/exec/update/events/pause/resume, with the
 # process.json of `exec --process` and the resources.json of `update`; hooks/: `true` with poststart and
 # poststop hooks (for the short cache's start and delete)
@@ -45,10 +47,10 @@ c["hooks"] = {"poststart": [{"path": "/bin/true"}], "poststop": [{"path": "/bin/
 json.dump(c, open(hooks + "/config.json", "w"), indent=2)
 PY
 mkdir -p "$work/root"
-cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$BINDIR/jrun")
+cp=$(sed -n 's/.* -cp \([^ ]*\) .*/\1/p' "$jrun_jvm")
 # Same flags as the launcher (its jvm_flags line): the cache is only used when they match. No method profiles
 # are recorded (-AOTRecordTraining): jrun runs interpreted (-Xint), which does not use them; a 3% smaller cache.
-flags=$(sed -n 's/^jvm_flags="\(.*\)"$/\1/p' "$BINDIR/jrun")
+flags=$(sed -n 's/^jvm_flags="\(.*\)"$/\1/p' "$jrun_jvm")
 # train CACHE TRAIN-ARGS...: one training run of io.jrun.cli.Train recording $LIBDIR/CACHE
 train() {
   local cache=$1
@@ -66,10 +68,10 @@ train jrun-launch.aot --launch "$work/bundle" "$work/root3" "$work/sleep"
 if [ -f "$LIBDIR/jrun-launch.aot" ]; then echo "AOT cache: $LIBDIR/jrun-launch.aot ($(du -h "$LIBDIR/jrun-launch.aot" | cut -f1))"; fi
 # The short cache (Train --short): its containers are made by the installed jrun, on the cache just built.
 r2=$work/root2
-"$BINDIR/jrun" --root "$r2" create --bundle "$work/bundle" tcreated </dev/null >/dev/null 2>&1 || true
-"$BINDIR/jrun" --root "$r2" create --bundle "$work/hooks" thooks </dev/null >/dev/null 2>&1 || true
-"$BINDIR/jrun" --root "$r2" create --bundle "$work/sleep" trunning </dev/null >/dev/null 2>&1 || true
-"$BINDIR/jrun" --root "$r2" start trunning </dev/null >/dev/null 2>&1 || true
+"$jrun_jvm" --root "$r2" create --bundle "$work/bundle" tcreated </dev/null >/dev/null 2>&1 || true
+"$jrun_jvm" --root "$r2" create --bundle "$work/hooks" thooks </dev/null >/dev/null 2>&1 || true
+"$jrun_jvm" --root "$r2" create --bundle "$work/sleep" trunning </dev/null >/dev/null 2>&1 || true
+"$jrun_jvm" --root "$r2" start trunning </dev/null >/dev/null 2>&1 || true
 # The control cache (Train --control) first: the short training ends with killing and deleting trunning.
 train jrun-control.aot --control "$r2" "$work/sleep"
 if [ -f "$LIBDIR/jrun-control.aot" ]; then echo "AOT cache: $LIBDIR/jrun-control.aot ($(du -h "$LIBDIR/jrun-control.aot" | cut -f1))"; fi

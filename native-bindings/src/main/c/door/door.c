@@ -1,11 +1,13 @@
 /*
- * jrun-door: the resident engine's front door, milestone 1 (docs/architecture.md, "Resident engine"). The sh
- * launcher execs it when JRUN_DAEMON=on. It forwards the short calls a shim makes on existing containers (state,
- * start, kill, delete, list) to the engine over a unix SOCK_SEQPACKET socket, handing over the argv, umask, the
- * few environment values jrun reads, and fds 0, 1, 2 and the cwd by SCM_RIGHTS; the engine writes the output
- * straight to those fds and replies with the exit status. It starts the engine when none answers. Anything else
- * (another subcommand, an unusual argv, no engine in time, a refusal) execs the one-JVM path, jrun-jvm beside this
- * binary, with the same argv and JRUN_DAEMON unset, so the call behaves exactly as without the engine.
+ * jrun-door: the resident engine's front door (docs/architecture.md, "Resident engine"), installed as the jrun
+ * command itself. It forwards a call to the engine over a unix SOCK_SEQPACKET socket, handing over the argv,
+ * umask, the few environment values jrun reads, and fds 0, 1, 2 and the cwd by SCM_RIGHTS; the engine writes
+ * the output straight to those fds and replies with the exit status. For create, run -d and exec -d the engine
+ * asks this process to spawn jrun-init (SPAWN): the helper, and so the container's process, is then a child of
+ * the caller's process tree, as with a jrun of its own, and the caller's --preserve-fds fds reach it directly.
+ * It starts the engine when none answers. Anything else (JRUN_DAEMON=off, an unusual argv, no engine in time, a
+ * refusal) execs the one-JVM path, jrun-jvm beside this binary, with the same argv, so the call behaves exactly
+ * as without the engine.
  *
  * The wire format is EngineFrame.java's; keep the two alike. Static, single-threaded, fixed buffers, every fd
  * close-on-exec.
@@ -13,10 +15,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,6 +41,12 @@
 #define ACCEPTED 1
 #define EXIT 2
 #define REFUSED 3
+#define SPAWN 4
+#define SPAWNED 5
+#define SUBREAPER 6
+#define WAIT 7
+#define EXITED 8
+#define MAX_HELPERS 4
 #define DEFAULT_SOCKET "/run/jrun-engine/engine-" JRUN_BUILD_ID ".sock"
 /* How long a call waits for an engine it just started before it runs in its own JVM (JRUN_ENGINE_WAIT_MS). */
 #define DEFAULT_WAIT_MS 1000
@@ -56,7 +66,6 @@ static void __attribute__((noreturn)) fallback(char **argv, const char *why) {
     note("fallback (own JVM)", why);
     char path[4096 + 16];
     snprintf(path, sizeof path, "%s/jrun-jvm", self_dir);
-    unsetenv("JRUN_DAEMON");
     argv[0] = path;
     execv(path, argv);
     dprintf(2, "jrun: cannot execute %s: %s\n", path, strerror(errno));
@@ -91,9 +100,12 @@ static const char *unusual(int argc, char **argv) {
     for (int i = 1; i < argc; i++)
         if (!printable(argv[i])) return "an argument that is not printable ASCII";
     if (cmd == NULL) return "no subcommand";
-    if (strcmp(cmd, "state") && strcmp(cmd, "start") && strcmp(cmd, "kill") && strcmp(cmd, "delete") &&
-        strcmp(cmd, "list"))
-        return "subcommand not served by the engine (milestone 1: state, start, kill, delete, list)";
+    /* The engine refuses what it does not serve (run and exec in the foreground, an argv it finds unusual); this
+     * list only spares the other subcommands the round trip. */
+    static const char *const served[] = {"state", "start", "kill", "delete", "list", "create", "run", "exec"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) known |= !strcmp(cmd, served[i]);
+    if (!known) return "subcommand not served by the engine";
     if (getenv("JRUN_TRACE") || getenv("JRUN_TEST_PAUSE_AT")) return "JRUN_TRACE or JRUN_TEST_PAUSE_AT is set";
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0) return "stdin, stdout or stderr is closed";
@@ -123,7 +135,9 @@ static int put_string(const char *s) {
 }
 
 static int wanted_env(const char *e) {
-    return !strncmp(e, "XDG_RUNTIME_DIR=", 16) || !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "JRUN_", 5);
+    return !strncmp(e, "XDG_RUNTIME_DIR=", 16) || !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "JRUN_", 5) ||
+           !strncmp(e, "LISTEN_FDS=", 11) || !strncmp(e, "LISTEN_PID=", 11) ||
+           !strncmp(e, "DBUS_SYSTEM_BUS_ADDRESS=", 24);
 }
 
 static const char *build_frame(int argc, char **argv) {
@@ -264,7 +278,13 @@ static void start_engine(const char *path) {
      * the engine. The loop is for kernels without close_range (before 5.9). */
     if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
         for (int fd = 3; fd < 65536; fd++) close(fd);
-    char *argv[] = {jvm, "daemon", "--socket", (char *)path, NULL};
+    /* JRUN_ENGINE_IDLE_TIMEOUT: seconds without a call before the engine exits (the engine checks the value). */
+    const char *idle = getenv("JRUN_ENGINE_IDLE_TIMEOUT");
+    char *argv[] = {jvm, "daemon", "--socket", (char *)path, NULL, NULL, NULL};
+    if (idle != NULL && *idle) {
+        argv[4] = "--idle-timeout";
+        argv[5] = (char *)idle;
+    }
     char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL};
     execve(jvm, argv, envp);
     _exit(127);
@@ -334,6 +354,142 @@ static int recv_reply(int sock, uint32_t *status, char *reason, size_t reason_si
     return buf[6] << 8 | buf[7];
 }
 
+/* ---- jrun-init, spawned for the engine ------------------------------------------------------------------- */
+
+static pid_t helpers[MAX_HELPERS];
+static int n_helpers;
+
+/*
+ * The helper with the layout of docs/helper-protocol.md: fds 0-2 and 3..3+preserve-1 as the caller gave them,
+ * the control socket at 3+preserve, nothing else; every signal at its default action and none blocked, whatever
+ * the caller ignored (an ignored disposition would survive into the container); _JRUN_CTL_FD its only variable.
+ * Returns the pid, or -errno.
+ */
+static pid_t spawn_helper(uint32_t preserve, int ctl) {
+    if (preserve > 1024) return -EINVAL;
+    int target = 3 + (int)preserve;
+    /* Through a close-on-exec copy above the target, so that dup2 always yields a target without CLOEXEC. */
+    int tmp = fcntl(ctl, F_DUPFD_CLOEXEC, target + 1);
+    if (tmp < 0) return -errno;
+    char path[4096 + 16], env0[32];
+    snprintf(path, sizeof path, "%s/jrun-init", self_dir);
+    snprintf(env0, sizeof env0, "_JRUN_CTL_FD=%d", target);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int sig = 1; sig < 65; sig++)
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (dup2(tmp, target) < 0) _exit(127);
+        if (syscall(SYS_close_range, (unsigned)target + 1, ~0U, 0U) < 0)
+            for (int fd = target + 1; fd < 65536; fd++) close(fd);
+        char *hargv[] = {"jrun-init", NULL};
+        char *henv[] = {env0, NULL};
+        execve(path, hargv, henv);
+        _exit(127);
+    }
+    int e = errno;
+    close(tmp);
+    return pid < 0 ? -e : pid;
+}
+
+/* A reply-shaped message to the engine (SPAWNED, EXITED), with fd as SCM_RIGHTS when >= 0. */
+static void send_msg(int sock, int kind, int32_t status, int ctl, const char *reason) {
+    unsigned char buf[12 + 128];
+    size_t n = 12;
+    uint32_t v = (uint32_t)status;
+    unsigned char head[12] = {MAGIC >> 24, (MAGIC >> 16) & 0xff, (MAGIC >> 8) & 0xff, MAGIC & 0xff, 0, VERSION, 0,
+                              (unsigned char)kind, v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff};
+    memcpy(buf, head, 12);
+    if (reason != NULL) {
+        size_t r = strlen(reason) < 128 ? strlen(reason) : 128;
+        memcpy(buf + 12, reason, r);
+        n += r;
+    }
+    union {
+        char raw[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } c;
+    memset(&c, 0, sizeof c);
+    struct iovec iov = {.iov_base = buf, .iov_len = n};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (ctl >= 0) {
+        mh.msg_control = c.raw;
+        mh.msg_controllen = sizeof c.raw;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &ctl, sizeof(int));
+    }
+    while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR) {}
+}
+
+/* SPAWN: a helper for the engine; the engine gets the pid and the other end of its control socket. */
+static void serve_spawn(int sock, uint32_t preserve) {
+    int pair[2];
+    if (n_helpers == MAX_HELPERS) {
+        send_msg(sock, SPAWNED, -EAGAIN, -1, "too many helpers for one call");
+        return;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+        send_msg(sock, SPAWNED, -errno, -1, strerror(errno));
+        return;
+    }
+    pid_t pid = spawn_helper(preserve, pair[1]);
+    close(pair[1]);
+    if (pid > 0) helpers[n_helpers++] = pid;
+    send_msg(sock, SPAWNED, pid, pid > 0 ? pair[0] : -1, pid > 0 ? NULL : strerror((int)-pid));
+    close(pair[0]); /* the engine holds it now: when the engine goes, the helper sees EOF and exits */
+}
+
+/* ---- a foreground run or exec: this process waits for the container's process, as a JVM of its own would ---- */
+
+static volatile pid_t waited;
+
+static void forward_signal(int sig) {
+    if (waited > 0) kill(waited, sig);
+}
+
+/*
+ * WAIT: the process (our child: SUBREAPER came before its helper was spawned) until it exits, forwarding the
+ * signals runc forwards (io.jrun.core.SignalForwarder's list) so that ^C or a supervisor's SIGTERM reaches it
+ * rather than orphaning it; then its wait status to the engine, which finishes the call (run deletes).
+ */
+static void reap_helpers(void);
+
+static void serve_wait(int sock, pid_t pid) {
+    /* The helper's intermediate process exits once the process runs; only then is the process our child. */
+    reap_helpers();
+    static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+    enum { N = sizeof forwarded / sizeof forwarded[0] };
+    struct sigaction sa, old[N];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    waited = pid;
+    for (int i = 0; i < N; i++) sigaction(forwarded[i], &sa, &old[i]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno == EINTR) continue;
+        dprintf(2, "jrun: wait for process %d: %s\n", (int)pid, strerror(errno));
+        status = 255 << 8;
+        break;
+    }
+    waited = 0;
+    for (int i = 0; i < N; i++) sigaction(forwarded[i], &old[i], NULL);
+    send_msg(sock, EXITED, status, -1, NULL);
+}
+
+/* The helpers exit once the engine is done with them (or gone); the container's process lives on, re-parented. */
+static void reap_helpers(void) {
+    for (int i = 0; i < n_helpers; i++)
+        while (waitpid(helpers[i], NULL, 0) < 0 && errno == EINTR) {}
+    n_helpers = 0;
+}
+
 int main(int argc, char **argv) {
     ssize_t n = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
     if (n <= 0) {
@@ -343,7 +499,9 @@ int main(int argc, char **argv) {
         char *slash = strrchr(self_dir, '/');
         if (slash != NULL) *slash = '\0';
     }
-    const char *why = unusual(argc, argv);
+    const char *why = unusual(argc, argv); /* first: it also finds --debug among the global options */
+    const char *mode = getenv("JRUN_DAEMON");
+    if (mode != NULL && !strcmp(mode, "off")) why = "JRUN_DAEMON=off";
     if (why != NULL) fallback(argv, why);
     const char *path = getenv("JRUN_ENGINE_SOCKET");
     if (path == NULL || *path == '\0') {
@@ -373,10 +531,15 @@ int main(int argc, char **argv) {
     if (kind == REFUSED) fallback(argv, reason[0] ? reason : "refused by the engine");
     if (kind != ACCEPTED) fallback(argv, "engine hung up before taking the call");
     note("engine", path);
-    kind = recv_reply(sock, &status, reason, sizeof reason);
+    while ((kind = recv_reply(sock, &status, reason, sizeof reason)) == SPAWN || kind == SUBREAPER || kind == WAIT) {
+        if (kind == SPAWN) serve_spawn(sock, status);
+        else if (kind == SUBREAPER) prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
+        else serve_wait(sock, (pid_t)status);
+    }
+    reap_helpers();
     if (kind == EXIT) return (int)(status & 0xff);
-    /* The engine died during the call. Reading the state again is harmless; a start, kill or delete may have
-     * happened, so it is not repeated. */
+    /* The engine died during the call. Reading the state again is harmless; a start, kill, delete or create may
+     * have happened (in part: `delete --force` cleans up a half-made container), so it is not repeated. */
     if (!strcmp(subcommand, "state") || !strcmp(subcommand, "list")) fallback(argv, "engine exited during a read-only call");
     dprintf(2, "jrun: the resident engine exited during the call\n");
     return 1;

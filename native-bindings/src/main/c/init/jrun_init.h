@@ -87,6 +87,13 @@ int jr_send_fd(int sock, int fd, const void *data, size_t len);
 void jr_close_fds_for_exec(int keep1, int keep2);
 void jr_reset_signals(void);
 
+/* pid1.c */
+/* Create mode with INIT, after the exec fifo opened: forks; returns in the child (which execs the user's
+ * process), the parent stays PID 1 (forwards signals, reaps) and exits with the child's status. */
+void jr_pid1(void);
+int jr_pid1_exit_code(int wait_status);
+int jr_pid1_forwards(int sig);
+
 /* exec.c */
 /* Go's exec.LookPath semantics with runc's wording. Returns 0 with the path in out, or an errno with
  * msg set to e.g. `exec: "x": executable file not found in $PATH`. */

@@ -172,6 +172,8 @@ static void finish_and_exec(void)
 		close(jr.ctl_fd);
 		jr.ctl_fd = -1;
 		jr_wait_fifo();
+		if (p->init)
+			jr_pid1();
 	}
 	/* exec mode keeps the CLOEXEC control socket through execve: an ERROR after READY means execve
 	 * failed, EOF means it succeeded. */

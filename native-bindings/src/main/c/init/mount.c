@@ -731,6 +731,35 @@ static int shares_caller_mount_ns(void)
 	return !plan_has_ns(&jr.plan, CLONE_NEWNS);
 }
 
+/* An image's root (docs/images.md): the read-only layers as OverlayFS lower dirs, the container's changes in
+ * an upper dir under ovl_base. By default ovl_base gets a tmpfs of its own first, mounted here in the
+ * container's mount namespace: nothing of it is visible on the host, and the changes vanish with the last
+ * process of the namespace. The upper and work dirs must be on one filesystem (overlayfs.rst). */
+static void mount_image_overlay(const struct jr_plan *p)
+{
+	if (shares_caller_mount_ns())
+		JR_DIE(JR_ST_MOUNTS, "mount", "an image's overlay root needs a mount namespace");
+	if (p->ovl_tmpfs && mount("tmpfs", p->ovl_base, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "tmpfs on %s", p->ovl_base);
+	char upper[PATH_MAX], work[PATH_MAX];
+	if (snprintf(upper, sizeof upper, "%s/upper", p->ovl_base) >= (int)sizeof upper ||
+	    snprintf(work, sizeof work, "%s/work", p->ovl_base) >= (int)sizeof work)
+		jr_fail(JR_ST_MOUNTS, ENAMETOOLONG, "mount", "%s", p->ovl_base);
+	if (mkdir(upper, 0755) < 0 && errno != EEXIST)
+		JR_DIE(JR_ST_MOUNTS, "mkdir", "%s", upper);
+	if (mkdir(work, 0700) < 0 && errno != EEXIST)
+		JR_DIE(JR_ST_MOUNTS, "mkdir", "%s", work);
+	/* the kernel takes one page of options; Java refuses a layer list that does not fit */
+	size_t len = strlen(p->ovl_lower) + strlen(upper) + strlen(work) + 64;
+	char *data = malloc(len);
+	if (!data)
+		jr_fail(JR_ST_MOUNTS, ENOMEM, "malloc", "overlay options");
+	snprintf(data, len, "lowerdir=%s,upperdir=%s,workdir=%s", p->ovl_lower, upper, work);
+	if (mount("overlay", p->rootfs, "overlay", 0, data) < 0)
+		JR_DIE(JR_ST_MOUNTS, "mount", "overlay of the image's layers on %s", p->rootfs);
+	free(data);
+}
+
 void jr_prepare_rootfs(void)
 {
 	struct jr_plan *p = &jr.plan;
@@ -747,6 +776,8 @@ void jr_prepare_rootfs(void)
 		if (prop & MS_SHARED)
 			make_parent_mount_private(p->rootfs);
 	}
+	if (p->ovl_lower)
+		mount_image_overlay(p);
 	/* the rootfs must be a mount point of its own for pivot_root, and one we can detach later; in the
 	 * caller's namespace it also keeps root.readonly's remount of "/" on our bind, off the host's mount */
 	if (mount(p->rootfs, p->rootfs, "bind", MS_BIND | MS_REC, NULL) < 0)

@@ -193,7 +193,7 @@ static const char *attr_name(uint16_t t)
 		"NO_NEW_PRIVS", "SECCOMP", "ARGS", "ENV", "CWD", "EXEC_PATH", "TERMINAL", "CONSOLE_SOCKET",
 		"CONSOLE_SIZE", "EXEC_FIFO", "PRESERVE_FDS", "PERSONALITY", "SCHEDULER", "IOPRIO",
 		"NO_NEW_KEYRING", "CONTAINER_ID", "SETSID", "MOUNT_LABEL", "PROCESS_LABEL",
-		"MOUNT_IDMAP" };
+		"MOUNT_IDMAP", "INIT" };
 	return t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
@@ -353,8 +353,14 @@ static int parse_attr(struct jr_plan *p, uint16_t type, uint16_t prev, struct cu
 	case JA_NO_NEW_KEYRING: p->no_new_keyring = 1; break;
 	case JA_CONTAINER_ID: if (c_cstr(c, &p->container_id)) return -1; break;
 	case JA_SETSID: p->setsid = 1; break;
+	case JA_INIT: p->init = 1; break;
 	case JA_MOUNT_LABEL: if (c_cstr(c, &p->mount_label)) return -1; break;
 	case JA_PROCESS_LABEL: if (c_cstr(c, &p->process_label)) return -1; break;
+	case JA_ROOTFS_OVERLAY:
+		if (c_cstr(c, &p->ovl_lower) || c_cstr(c, &p->ovl_base) || c_u32(c, &p->ovl_tmpfs) ||
+		    p->ovl_lower[0] != '/' || p->ovl_base[0] != '/' || p->ovl_tmpfs > 1)
+			return -1;
+		break;
 	case JA_MOUNT_IDMAP: {
 		/* belongs to the MOUNT right before it, which must be a bind without a map yet */
 		struct jr_mount *m = p->n_mounts ? &p->mounts[p->n_mounts - 1] : NULL;

@@ -33,7 +33,7 @@ enum {
 	JA_DOMAINNAME, JA_SYSCTL, JA_RLIMIT, JA_OOM_SCORE_ADJ, JA_USER, JA_CAPS, JA_NO_NEW_PRIVS, JA_SECCOMP,
 	JA_ARGS, JA_ENV, JA_CWD, JA_EXEC_PATH, JA_TERMINAL, JA_CONSOLE_SOCKET, JA_CONSOLE_SIZE, JA_EXEC_FIFO,
 	JA_PRESERVE_FDS, JA_PERSONALITY, JA_SCHEDULER, JA_IOPRIO, JA_NO_NEW_KEYRING, JA_CONTAINER_ID,
-	JA_SETSID, JA_MOUNT_LABEL, JA_PROCESS_LABEL, JA_MOUNT_IDMAP
+	JA_SETSID, JA_MOUNT_LABEL, JA_PROCESS_LABEL, JA_MOUNT_IDMAP, JA_INIT, JA_ROOTFS_OVERLAY
 };
 
 enum { JR_MODE_CREATE = 1, JR_MODE_EXEC = 2 };
@@ -70,6 +70,9 @@ struct jr_plan {
 	uint64_t ns_new;
 	const char *timens_offsets;
 	const char *rootfs;
+	/* ROOTFS_OVERLAY (an image's layers): the rootfs becomes an OverlayFS of ovl_lower, with its upper and
+	 * work dirs under ovl_base (a fresh tmpfs there when ovl_tmpfs) */
+	const char *ovl_lower, *ovl_base; uint32_t ovl_tmpfs;
 	int has_propagation; uint64_t rootfs_propagation;
 	struct jr_mount *mounts; size_t n_mounts;
 	struct jr_device *devices; size_t n_devices;
@@ -99,6 +102,7 @@ struct jr_plan {
 	int has_ioprio; uint32_t ioprio_class, ioprio_prio;
 	int no_new_keyring; const char *container_id; int setsid;
 	const char *mount_label, *process_label;
+	int init; /* INIT: stay behind as PID 1 (pid1.c) */
 };
 
 /* Message I/O on the SOCK_SEQPACKET control socket. Return 0 or -errno. */

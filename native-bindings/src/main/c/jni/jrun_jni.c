@@ -27,6 +27,8 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -437,6 +439,29 @@ static jint n_mkfifo(JNIEnv *env, jobject self, jbyteArray jpath, jint mode) {
     return r;
 }
 
+/* Image layers (docs/images.md): device nodes and overlay whiteouts (0:0 character devices). 0 or -errno. */
+static jint n_mknod(JNIEnv *env, jobject self, jbyteArray jpath, jint mode, jint major, jint minor) {
+    char *path = dup_bytes(env, jpath);
+    if (path == NULL) return -ENOMEM;
+    int r = mknod(path, (mode_t)mode, makedev((unsigned)major, (unsigned)minor)) < 0 ? -errno : 0;
+    free(path);
+    return r;
+}
+
+/* An overlay opaque directory's trusted.overlay.opaque (not followed through a symlink). 0 or -errno. */
+static jint n_lsetxattr(JNIEnv *env, jobject self, jbyteArray jpath, jbyteArray jname, jbyteArray jvalue) {
+    char *path = dup_bytes(env, jpath), *name = dup_bytes(env, jname);
+    jsize len = (*env)->GetArrayLength(env, jvalue);
+    jbyte *value = (*env)->GetByteArrayElements(env, jvalue, NULL);
+    int r = -ENOMEM;
+    if (path != NULL && name != NULL && value != NULL)
+        r = lsetxattr(path, name, value, (size_t)len, 0) < 0 ? -errno : 0;
+    if (value != NULL) (*env)->ReleaseByteArrayElements(env, jvalue, value, JNI_ABORT);
+    free(path);
+    free(name);
+    return r;
+}
+
 static jint n_getpid(JNIEnv *env, jobject self) {
     return (jint)getpid();
 }
@@ -472,6 +497,8 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
         {"pidfdSendSignal0", "(II)V", (void *)n_pidfdSendSignal},
         {"setChildSubreaper0", "()V", (void *)n_setChildSubreaper},
         {"mkfifo0", "([BI)I", (void *)n_mkfifo},
+        {"mknod0", "([BIII)I", (void *)n_mknod},
+        {"lsetxattr0", "([B[B[B)I", (void *)n_lsetxattr},
         {"getpid0", "()I", (void *)n_getpid},
         {"strerror0", "(I)Ljava/lang/String;", (void *)n_strerror},
     };

@@ -206,6 +206,15 @@ int main(void)
 	begin(JA_ARGS); u32(1); str("x"); end();
 	finish();
 	CHECK(parse(buf, len, &p, err) == 0 && p.mode == JR_MODE_EXEC && !p.rootfs, "minimal exec plan");
+	CHECK(!p.init, "no INIT unless asked for");
+	jr_plan_free(&p);
+
+	len = 4;
+	begin(JA_MODE); u32(JR_MODE_EXEC); end();
+	begin(JA_INIT); end();
+	begin(JA_ARGS); u32(1); str("x"); end();
+	finish();
+	CHECK(parse(buf, len, &p, err) == 0 && p.init, "INIT parsed");
 	jr_plan_free(&p);
 
 	/* MOUNT_IDMAP: belongs to the bind MOUNT right before it */

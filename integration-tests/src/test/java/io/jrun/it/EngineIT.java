@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resident engine, milestone 1 (JRUN_DAEMON=on; docs/architecture.md): calls that go through the front door
+ * The resident engine (docs/architecture.md "Resident engine"): calls that go through the front door
  * and the engine print, write and exit exactly as the one-JVM path does, and every way the engine can be missing,
  * dead, stale or refusing leaves the call working. Each test has its own engine on a private socket
  * (JRUN_ENGINE_SOCKET) and stops it by the pid in SOCKET.pid: nothing is left running.
@@ -30,7 +30,7 @@ class EngineIT extends ItBase {
 
     @BeforeEach
     void engine() throws IOException {
-        Path door = Path.of(Jrun.BIN).toRealPath().getParent().resolveSibling("lib/jrun/jrun-door");
+        Path door = libDir().resolve("jrun-door");
         assumeTrue(Files.isExecutable(door), "no resident engine's front door beside " + Jrun.BIN);
         Path dir = work.resolve("engine");
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -48,6 +48,11 @@ class EngineIT extends ItBase {
             waitGone((int) pid);
         }
         assertTrue(engines().isEmpty(), "an engine left running: " + engines());
+    }
+
+    /** LIBDIR: where the installed jrun (the front door, a link to LIBDIR/jrun-door) points. */
+    private static Path libDir() throws IOException {
+        return Path.of(Jrun.BIN).toRealPath().getParent();
     }
 
     /** The running engine's pid from SOCKET.pid, or -1. */
@@ -230,7 +235,7 @@ class EngineIT extends ItBase {
                 bad = [b'', b'x', os.urandom(100), b'JRUX' + bytes(40), frame([b'state', b'x'])[:10],
                        frame([b'state', b'x'], length=7), frame([b'state', b'x']),
                        struct.pack('>IHHIII', 0x4A52554E, 1, 0, 24, 0o22, 0x7fffffff) + bytes(4),
-                       frame([b'state\\x01'], length=None), frame([b'create', b'x'])]
+                       frame([b'state\\x01'], length=None), frame([b'features'])]
                 fds = [0, 1, 2, os.open('.', os.O_RDONLY)]
                 for i, b in enumerate(bad):
                     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -253,7 +258,7 @@ class EngineIT extends ItBase {
 
     @Test
     void anIdleEngineExitsAndRemovesItsSocket() throws Exception {
-        Path jvm = Path.of(Jrun.BIN).toRealPath().getParent().resolveSibling("lib/jrun/jrun-jvm");
+        Path jvm = libDir().resolve("jrun-jvm");
         Process d = new ProcessBuilder(jvm.toString(), "daemon", "--socket", socket.toString(), "--idle-timeout", "1")
                 .redirectErrorStream(true).start();
         try {
@@ -265,5 +270,152 @@ class EngineIT extends ItBase {
         } finally {
             d.destroyForcibly();
         }
+    }
+
+    /**
+     * Runs {@code jrun ARGS} through the engine under a python child subreaper, reads the pid file the call wrote
+     * and prints the parent of that process as the subreaper sees it: "MINE" when it is the subreaper itself.
+     */
+    private String parentAfter(String pidFile, String... args) throws Exception {
+        String script = """
+                import ctypes, os, subprocess, sys, tempfile
+                assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+                # stderr to a file: the container keeps the call's stdio open, a pipe would never reach EOF
+                err = tempfile.TemporaryFile(mode='w+')
+                r = subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+                err.seek(0)
+                text = err.read()
+                assert r.returncode == 0 and 'jrun-door: engine' in text, (r.returncode, text)
+                pid = open(sys.argv[1]).read().strip()
+                ppid = int(open('/proc/%s/stat' % pid).read().rsplit(')', 1)[1].split()[1])
+                print('MINE' if ppid == os.getpid() else 'parent %d' % ppid)
+                """;
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c", script, pidFile));
+        cmd.addAll(command(args));
+        Jrun.Result r = Jrun.exec(null, cmd, Path.of("/dev/null"), engineEnv);
+        assertEquals(0, r.code(), r.toString());
+        return r.out().trim();
+    }
+
+    /**
+     * create, run -d and exec -d run in the engine, but the front door spawns jrun-init: the container's processes
+     * end up children of the caller's subreaper (a shim, conmon), exactly as with a JVM of its own.
+     */
+    @Test
+    void launchesLeaveTheContainerInTheCallersProcessTree() throws Exception {
+        Path b = bundle("c1", List.of("sleep", "1000"));
+        String pid1 = work.resolve("c1.pid").toString();
+        assertEquals("MINE", parentAfter(pid1, "--debug", "create", "--bundle", b.toString(), "--pid-file", pid1, "c1"));
+        assertEquals("created", status("c1"));
+        ok("start", "c1");
+        String pid2 = work.resolve("exec.pid").toString();
+        assertEquals("MINE", parentAfter(pid2, "--debug", "exec", "-d", "--pid-file", pid2, "c1", "sleep", "999"));
+        Path b2 = bundle("c2", List.of("sleep", "1000"));
+        String pid3 = work.resolve("c2.pid").toString();
+        assertEquals("MINE", parentAfter(pid3, "--debug", "run", "-d", "--bundle", b2.toString(), "--pid-file", pid3, "c2"));
+        assertEquals("running", status("c2"));
+        // the bundle recorded is the caller's, resolved against the caller's cwd (not the engine's "/")
+        Path b3 = bundle("c3", List.of("sleep", "1000"));
+        Jrun.Result rel = Jrun.exec(work, command("--debug", "create", "--bundle", "c3", "c3"), Path.of("/dev/null"), engineEnv);
+        assertEquals(0, rel.code(), rel.toString());
+        assertServedByEngine(rel);
+        assertTrue(ok("state", "c3").out().contains("\"bundle\": \"" + b3 + "\""), ok("state", "c3").out());
+        // a terminal in the foreground stays with a JVM of its own (the relay needs the caller's stdio throughout)
+        Jrun.Result tty = viaEngine(null, "--debug", "exec", "-t", "c1", "true");
+        assertTrue(tty.err().contains("jrun-door: fallback (own JVM): exec in the foreground with a terminal"), tty.toString());
+    }
+
+    /** --preserve-fds: the caller's fds reach the container through the helper the front door spawns. */
+    @Test
+    void preservedFdsReachTheContainer() throws Exception {
+        Path b = bundle("c1", List.of("sh", "-c", "echo through-fd-3 >&3"));
+        Path out = work.resolve("fd3.out");
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec 3>\"$0\"; exec \"$@\"", out.toString()));
+        cmd.addAll(command("--debug", "run", "-d", "--preserve-fds", "1", "--bundle", b.toString(), "c1"));
+        Jrun.Result r = Jrun.exec(null, cmd, Path.of("/dev/null"), engineEnv);
+        assertEquals(0, r.code(), r.toString());
+        assertServedByEngine(r);
+        for (int i = 0; i < 500 && !Files.readString(out).contains("\n"); i++) Thread.sleep(10);
+        assertEquals("through-fd-3\n", Files.readString(out));
+    }
+
+    /**
+     * kill -9 of the engine in the middle of a create (here while its createRuntime hook runs): the call fails
+     * with a clear error, and delete --force leaves no process and no cgroup behind; the next call gets a new
+     * engine.
+     */
+    @Test
+    void anEngineKilledDuringCreateLeavesNothingDeleteCannotClean() throws Exception {
+        Path marker = work.resolve("hook-ran");
+        Path b = bundle("c1", List.of("sleep", "1000"), Map.of(), Map.of(), "\"hooks\": {\"createRuntime\": [{\"path\": "
+                + "\"/bin/sh\", \"args\": [\"sh\", \"-c\", \"touch " + marker + "; exec sleep 3\"]}]}");
+        assertServedByEngine(viaEngine(null, "--debug", "list"));
+        long engine = enginePid();
+        ProcessBuilder pb = new ProcessBuilder(command("create", "--bundle", b.toString(), "c1"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(engineEnv);
+        Process create = pb.start();
+        for (int i = 0; i < 1000 && !Files.exists(marker); i++) Thread.sleep(10);
+        assertTrue(Files.exists(marker), "the hook never ran");
+        int init = Integer.parseInt(Files.readString(jrun.root.resolve("c1/state.json")).replaceAll("(?s).*\"pid\":\\s*(\\d+).*", "$1"));
+        new ProcessBuilder("kill", "-9", Long.toString(engine)).start().waitFor();
+        assertTrue(create.waitFor(60, TimeUnit.SECONDS));
+        String err = new String(create.getErrorStream().readAllBytes());
+        assertEquals(1, create.exitValue(), err);
+        assertTrue(err.contains("the resident engine exited during the call"), err);
+        Jrun.Result del = viaEngine(null, "delete", "--force", "c1");
+        assertEquals(0, del.code(), del.toString());
+        assertTrue(waitGone(init), "the container's init survived delete --force");
+        for (String h : new String[] {"pids", "memory", "cpu", "devices", "freezer"}) {
+            Path cg = Path.of("/sys/fs/cgroup", h, cgroupParent, "c1");
+            assertFalse(Files.exists(cg), cg + " left behind");
+        }
+        assertNotEquals(engine, enginePid());
+    }
+
+    /**
+     * Foreground run and exec through the engine: the front door becomes the subreaper, waits for the process and
+     * forwards signals; exit statuses, stdout and stderr are a JVM's; run deletes the container after.
+     */
+    @Test
+    void foregroundRunAndExecThroughTheEngine() throws Exception {
+        Path b = bundle("c1", List.of("sh", "-c", "echo out; echo err >&2; exit 3"));
+        Jrun.Result run = viaEngine(null, "--debug", "run", "--bundle", b.toString(), "c1");
+        assertServedByEngine(run);
+        assertEquals(3, run.code(), run.toString());
+        assertEquals("out\n", run.out());
+        assertTrue(run.err().contains("\nerr\n"), run.toString());
+        same("state", "c1"); // deleted after the run, both ways: "does not exist"
+        ok("create", "--bundle", bundle("c2", List.of("sleep", "1000")).toString(), "c2");
+        ok("start", "c2");
+        String[] exec = {"exec", "c2", "sh", "-c", "echo to-out; echo to-err >&2; exit 4"};
+        Jrun.Result jvm = viaJvm(null, exec);
+        Jrun.Result eng = viaEngine(null, exec);
+        assertEquals(jvm.toString(), eng.toString());
+        assertEquals(4, eng.code(), eng.toString());
+        assertServedByEngine(viaEngine(null, "--debug", "exec", "c2", "true"));
+    }
+
+    /**
+     * A foreground run that lasts does not hold up the engine: other calls are served meanwhile; a SIGTERM to the
+     * caller reaches the container (a trap in its shell), and the caller exits with the container's status.
+     */
+    @Test
+    void aLongForegroundRunLetsOtherCallsThroughAndGetsTheCallersSignals() throws Exception {
+        Path out = work.resolve("run.out");
+        Path b = bundle("c1", List.of("sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done"));
+        ProcessBuilder pb = new ProcessBuilder(command("run", "--bundle", b.toString(), "c1"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectOutput(out.toFile());
+        pb.environment().putAll(engineEnv);
+        Process run = pb.start();
+        for (int i = 0; i < 1000 && !Files.readString(out).contains("ready"); i++) Thread.sleep(10);
+        assertTrue(Files.readString(out).contains("ready"), "the container never started");
+        Jrun.Result state = viaEngine(null, "--debug", "state", "c1");
+        assertServedByEngine(state);
+        assertTrue(state.out().contains("\"status\": \"running\""), state.toString());
+        new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).start().waitFor();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "run did not end on SIGTERM");
+        assertEquals(7, run.exitValue(), new String(run.getErrorStream().readAllBytes()));
+        same("state", "c1");
     }
 }

@@ -115,15 +115,29 @@ class LauncherIT {
         }
     }
 
-    /** The resident engine (milestone 1) is opt-in: only JRUN_DAEMON=on sends a call to the front door. */
+    /** The launcher is the one-JVM path only: whatever JRUN_DAEMON says, it runs the JVM (the front door chose). */
     @Test
-    void onlyJrunDaemonOnGoesThroughTheFrontDoor() throws Exception {
+    void theLauncherAlwaysRunsTheJvm() throws Exception {
         Path l = launcher(true);
-        assertEquals("door --root /r state c\n", output(l, "on", "--root", "/r", "state", "c"));
-        for (String off : new String[] {null, "off", "", "1", "ON"}) {
-            String out = output(l, off, "state", "c");
-            assertTrue(out.contains("-Xint") && out.endsWith("io.jrun.cli.Main state c\n"), off + ": " + out);
+        for (String mode : new String[] {null, "on", "off", ""}) {
+            String out = output(l, mode, "state", "c");
+            assertTrue(out.contains("-Xint") && out.endsWith("io.jrun.cli.Main state c\n"), mode + ": " + out);
         }
+    }
+
+    /** The installed jrun is the front door (a link to LIBDIR/jrun-door); the launcher lives on as jrun-jvm. */
+    @Test
+    void theInstalledJrunIsTheFrontDoor() throws Exception {
+        Path bin = Path.of(System.getProperty("jrun.bin", "/usr/local/bin/jrun"));
+        Path target = bin.toRealPath();
+        assertEquals("jrun-door", target.getFileName().toString(), bin + " -> " + target);
+        assertTrue(Files.readString(target.resolveSibling("jrun-jvm")).contains("io.jrun.cli.Main"));
+        ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--debug", "--version").redirectErrorStream(true);
+        pb.environment().put("JRUN_DAEMON", "off");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("jrun-door: fallback (own JVM): JRUN_DAEMON=off") && out.contains("jrun version"), out);
     }
 
     /** The engine's JVM lives long: it JIT-compiles, and the interpreted calls' caches are not for it. */

@@ -129,6 +129,18 @@ public final class NativeSyscalls implements Syscalls {
     }
 
     @Override
+    public void mknod(String path, int mode, int major, int minor) {
+        int r = mknod0(cstring("mknod", path), mode, major, minor);
+        if (r < 0) throw fail("mknod", -r, path);
+    }
+
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) {
+        int r = lsetxattr0(cstring("lsetxattr", path), cstring("lsetxattr", name), value);
+        if (r < 0) throw fail("lsetxattr", -r, path + " " + name);
+    }
+
+    @Override
     public int getpid() {
         return getpid0();
     }
@@ -249,9 +261,35 @@ public final class NativeSyscalls implements Syscalls {
     /** 0, or -errno. */
     private static native int mkfifo0(byte[] path, int mode);
 
+    /** 0, or -errno. */
+    private static native int mknod0(byte[] path, int mode, int major, int minor);
+
+    /** 0, or -errno. */
+    private static native int lsetxattr0(byte[] path, byte[] name, byte[] value);
+
     private static native int getpid0();
 
     private static native String strerror0(int errno);
+
+    // ---- seccomp user notifications (notify_jni.c): used only by `jrun sandbox-agent`, so not part of Syscalls
+
+    /**
+     * One seccomp user notification from listener {@code fd} within {@code timeoutMillis}: {id, pid, nr, arch,
+     * ip, args[0..5]}; null on timeout; an empty array once no process uses the filter (or the notifying
+     * process died before it was read).
+     */
+    public long[] notifReceive(int fd, int timeoutMillis) {
+        return notifReceive0(fd, timeoutMillis);
+    }
+
+    /** Answers a notification: let the syscall run ({@code cont}), or fail it with {@code errno}. False: gone. */
+    public boolean notifRespond(int fd, long id, int errno, boolean cont) {
+        return notifRespond0(fd, id, errno, cont);
+    }
+
+    private static native long[] notifReceive0(int fd, int timeoutMillis);
+
+    private static native boolean notifRespond0(int fd, long id, int errno, boolean cont);
 
     // ---- the resident engine (engine_jni.c): used only by `jrun daemon`, so not part of Syscalls ----------
 

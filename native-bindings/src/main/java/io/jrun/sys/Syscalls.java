@@ -66,6 +66,12 @@ public interface Syscalls {
     /** mkfifo(path, mode). */
     void mkfifo(String path, int mode);
 
+    /** mknod(path, mode, makedev(major, minor)): an image layer's device nodes and overlay whiteouts. */
+    void mknod(String path, int mode, int major, int minor);
+
+    /** lsetxattr(path, name, value, 0): an image layer's opaque directories (trusted.overlay.opaque). */
+    void lsetxattr(String path, String name, byte[] value);
+
     /** The calling process's pid (getpid). */
     int getpid();
 

@@ -13,6 +13,8 @@ final class Cli {
     final boolean systemdCgroup;
     final boolean rootless;
     final PrintStream out;
+    /** --criu PATH: the criu binary checkpoint and restore use (null: jrun's own, docs/checkpoint.md). */
+    String criu;
     private ContainerEngine engine;
 
     Cli(Path root, String logFile, String logFormat, boolean debug, boolean systemdCgroup, boolean rootless,

@@ -1,5 +1,6 @@
 package io.jrun.cli;
 
+import io.jrun.core.CallerPaths;
 import io.jrun.core.ContainerEngine;
 import io.jrun.core.state.ContainerState;
 import io.jrun.sys.Signals;
@@ -17,8 +18,11 @@ final class Commands {
         p.option("FILE", "specify the file to write the process id to", "--pid-file");
         p.flag("do not use pivot root to jail process inside rootfs", "--no-pivot");
         p.flag("do not create a new session keyring for the container", "--no-new-keyring");
+        p.flag("run jrun's minimal init as PID 1: it forwards signals to the process and reaps zombies", "--init");
         p.intOption("N", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", "--preserve-fds");
-        p.positionals("CONTAINER_ID", 1, "the container's unique name");
+        ImageCommand.imageFlags(p);
+        p.positionals("CONTAINER_ID [-- COMMAND [ARG...]]", Integer.MAX_VALUE,
+                "the container's unique name; with --image, the command that replaces the image's Cmd");
         p.namesNewContainer = true;
     }
 
@@ -28,11 +32,12 @@ final class Commands {
         String pidFile = a.str("--pid-file", null);
         int preserve = a.integer("--preserve-fds", 0);
         if (preserve < 0) throw new UsageError("--preserve-fds: must not be negative");
+        io.jrun.core.image.ImageRequest image = ImageCommand.imageRequest(a, command);
         return new ContainerEngine.CreateRequest(id,
-                bundle.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(bundle),
-                pidFile == null ? null : Path.of(pidFile).toAbsolutePath(),
+                bundle.isEmpty() ? CallerPaths.absolute(Path.of("")) : Path.of(bundle),
+                pidFile == null ? null : CallerPaths.absolute(Path.of(pidFile)),
                 a.str("--console-socket", null), preserve, a.has("--no-pivot"),
-                a.has("--no-new-keyring"));
+                a.has("--no-new-keyring"), a.has("--init"), image);
     }
 
     static final class Create implements Subcommand {

@@ -13,26 +13,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Set;
 
 /**
- * {@code jrun daemon [--socket PATH] [--idle-timeout SECONDS]}: the resident engine, milestone 1 (opt-in with
- * JRUN_DAEMON=on; docs/architecture.md, "Resident engine"). It runs the short calls a shim makes on existing
- * containers (state, start, kill, delete, list) in this one warm JVM, for the front door (jrun-door) that hands
- * over each call's argv, umask, stdio and cwd. Calls are served one at a time: a call borrows the process's
- * fds 0-2, cwd and umask (NativeSyscalls.callContext), which keeps every byte it writes or spawns where a
- * one-JVM call's would go. The engine holds no state of its own: state.json, locks and cgroups stay the truth,
- * so it can die at any moment and one-JVM calls interleave freely with its calls.
+ * {@code jrun daemon [--socket PATH] [--idle-timeout SECONDS]}, {@code jrun daemon --stop [--socket PATH]}: the
+ * resident engine (docs/architecture.md, "Resident engine"). It serves the calls the front door (jrun, a link to
+ * jrun-door) hands over, each with the caller's argv, umask, stdio and cwd, in this one warm JVM: this class
+ * owns the socket and the engine's life (one engine per socket, the idle timeout, a socket removed or replaced);
+ * EngineCall serves one connection. The engine holds no state of its own: state.json, locks and cgroups stay the
+ * truth, so it can die at any moment and one-JVM calls interleave freely with its calls.
  */
 final class Daemon {
     static final String DEFAULT_DIR = "/run/jrun-engine";
     static final int DEFAULT_IDLE_SECONDS = 300;
     /** How often an idle engine checks that its socket is still its own (removed or replaced: it exits). */
     private static final int WAKE_MILLIS = 5000;
-    private static final Set<String> FORWARDED = Set.of("state", "start", "kill", "delete", "list");
-    private static final List<String> NAMESPACES = List.of("mnt", "pid", "user", "net", "cgroup");
-    /** Environment values that change what a call does and that this engine cannot honour: their calls fall back. */
-    private static final List<String> UNSUPPORTED_ENV = List.of("JRUN_TRACE", "JRUN_TEST_PAUSE_AT");
 
     private final NativeSyscalls sys = NativeSyscalls.instance();
     private final Path socket;
@@ -40,12 +34,15 @@ final class Daemon {
     private final int uid;
     private final List<Path> ownNamespaces;
     private Object socketKey;
+    /** Calls in progress, and when the last one ended: the idle timeout counts from then, with none in progress. */
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastCallEnd = System.nanoTime();
 
     private Daemon(Path socket, long idleMillis) throws IOException {
         this.socket = socket;
         this.idleMillis = idleMillis;
         this.uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        this.ownNamespaces = namespaces("self");
+        this.ownNamespaces = EngineCall.namespaces("self");
     }
 
     /** The socket of this build's engine when none is named: a new install gets a new one. */
@@ -55,23 +52,63 @@ final class Daemon {
 
     static int main(String[] args) {
         try {
-            Path socket = defaultSocket();
+            Path socket = null;
             long idle = DEFAULT_IDLE_SECONDS;
+            boolean stop = false;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 if ((a.equals("--socket") || a.equals("--idle-timeout")) && i + 1 < args.length) {
                     String v = args[++i];
                     if (a.equals("--socket")) socket = Path.of(v).toAbsolutePath();
                     else idle = seconds(v);
+                } else if (a.equals("--stop")) {
+                    stop = true;
                 } else {
-                    throw new UsageError("usage: jrun daemon [--socket PATH] [--idle-timeout SECONDS]");
+                    throw new UsageError("usage: jrun daemon [--socket PATH] [--idle-timeout SECONDS] | jrun daemon --stop [--socket PATH]");
                 }
             }
+            if (stop) return stop(socket);
+            if (socket == null) socket = defaultSocket();
             if (socket.startsWith(DEFAULT_DIR)) privateDir(socket.getParent());
             return new Daemon(socket, idle * 1000).serve();
         } catch (IOException | RuntimeException e) {
             System.err.println("jrun: daemon: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * {@code --stop}: SIGTERM to the engine serving {@code socket}, or to every engine under the default directory
+     * (any build's), and waits up to 5 s for each to go; an engine is told apart from a reused pid by its
+     * command line. CI and package removal use it so that nothing keeps running.
+     */
+    private static int stop(Path socket) throws IOException {
+        List<Path> pidFiles;
+        if (socket != null) {
+            pidFiles = List.of(Path.of(socket + ".pid"));
+        } else if (Files.isDirectory(Path.of(DEFAULT_DIR))) {
+            try (var files = Files.list(Path.of(DEFAULT_DIR))) {
+                pidFiles = files.filter(f -> f.getFileName().toString().endsWith(".sock.pid")).toList();
+            }
+        } else {
+            pidFiles = List.of();
+        }
+        for (Path f : pidFiles) {
+            String pid = Files.exists(f) ? Files.readString(f).trim() : "";
+            if (!pid.matches("[0-9]{1,9}")) continue; // exited: its pid file is empty
+            ProcessHandle.of(Long.parseLong(pid))
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains("daemon")).orElse(false))
+                    .ifPresent(Daemon::terminate);
+        }
+        return 0;
+    }
+
+    private static void terminate(ProcessHandle engine) {
+        engine.destroy(); // SIGTERM: the shutdown hook removes the socket
+        try {
+            engine.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("jrun: daemon --stop: engine " + engine.pid() + " still running after 5 s");
         }
     }
 
@@ -122,22 +159,29 @@ final class Daemon {
         }
     }
 
+    /**
+     * Accepts until idle: each connection on a thread of its own (EngineCall), so that a call waiting for its
+     * caller (a foreground run's process) does not hold up the others; EngineCall runs one call at a time.
+     */
     private void loop(int listenFd) {
-        long last = System.nanoTime();
         while (true) {
-            long idle = (System.nanoTime() - last) / 1_000_000;
+            long idle = active.get() > 0 ? 0 : (System.nanoTime() - lastCallEnd) / 1_000_000;
             if (idle >= idleMillis) return;
             int fd = sys.engineAccept(listenFd, (int) Math.min(WAKE_MILLIS, idleMillis - idle));
             if (fd < 0) {
                 if (!stillOurs()) return;
                 continue;
             }
-            try {
-                call(fd);
-            } finally {
-                sys.close(fd);
-            }
-            last = System.nanoTime();
+            active.incrementAndGet();
+            Thread.ofPlatform().name("call-" + fd).daemon().start(() -> {
+                try {
+                    new EngineCall(sys, fd, uid, ownNamespaces).serve();
+                } finally {
+                    sys.close(fd);
+                    lastCallEnd = System.nanoTime();
+                    active.decrementAndGet();
+                }
+            });
         }
     }
 
@@ -157,85 +201,6 @@ final class Daemon {
             } catch (IOException e) {
                 // exiting anyway: the next engine replaces a stale socket
             }
-        }
-    }
-
-    /** One connection: one request, then REFUSED, or ACCEPTED and EXIT. A broken caller never stops the engine. */
-    private void call(int fd) {
-        int[] fds = {-1, -1, -1, -1};
-        try {
-            byte[] packet = sys.recvPacket(fd, EngineFrame.MAX_FRAME + 1, 1000, fds);
-            if (packet == null) return; // the caller hung up
-            String refusal = admit(fd, packet, fds);
-            if (refusal != null) {
-                sys.sendPacket(fd, EngineFrame.reply(EngineFrame.REFUSED, 0, refusal), null);
-                return;
-            }
-            EngineFrame.Request r = EngineFrame.decode(packet);
-            int status = run(fd, r, fds);
-            sys.sendPacket(fd, EngineFrame.reply(EngineFrame.EXIT, status, null), null);
-        } catch (EngineFrame.FrameException | RuntimeException e) {
-            try {
-                sys.sendPacket(fd, EngineFrame.reply(EngineFrame.REFUSED, 0, String.valueOf(e.getMessage())), null);
-            } catch (RuntimeException gone) {
-                // the caller hung up: nothing to tell it
-            }
-        } finally {
-            for (int f : fds) {
-                if (f >= 0) sys.close(f);
-            }
-        }
-    }
-
-    /** Why this call must run in its own JVM instead, or null when the engine takes it. */
-    private String admit(int fd, byte[] packet, int[] fds) throws EngineFrame.FrameException {
-        int[] cred = sys.peerCred(fd);
-        if (cred[1] != uid) return "caller's uid " + cred[1] + " is not the engine's";
-        try {
-            if (!namespaces(Integer.toString(cred[0])).equals(ownNamespaces)) return "caller in other namespaces";
-        } catch (IOException e) {
-            return "caller's namespaces unreadable";
-        }
-        EngineFrame.Request r = EngineFrame.decode(packet);
-        for (int f : fds) {
-            if (f < 0) return "expected 4 fds (stdin, stdout, stderr, cwd)";
-        }
-        for (String name : UNSUPPORTED_ENV) {
-            if (r.env(name) != null) return name + " is set";
-        }
-        Invocation inv = PlainArgv.parse(Main.globalParams(), Main.COMMANDS, r.args());
-        if (inv == null || inv.command() == null) return "argv not plain";
-        if (!FORWARDED.contains(inv.command().name())) return inv.command().name() + " is not served by the engine";
-        return null;
-    }
-
-    private static List<Path> namespaces(String pid) throws IOException {
-        Path[] links = new Path[NAMESPACES.size()];
-        for (int i = 0; i < links.length; i++) {
-            links[i] = Files.readSymbolicLink(Path.of("/proc", pid, "ns", NAMESPACES.get(i)));
-        }
-        return List.of(links);
-    }
-
-    /** Runs the call with the caller's stdio, cwd and umask, as Main would in a JVM of its own. */
-    private int run(int fd, EngineFrame.Request r, int[] fds) {
-        int oldMask = sys.umask(r.umask());
-        try {
-            sys.callContext(fds[0], fds[1], fds[2], fds[3]);
-            sys.sendPacket(fd, EngineFrame.reply(EngineFrame.ACCEPTED, 0, null), null);
-            try {
-                return Main.execute(r.args(), System.out, System.err);
-            } catch (Throwable t) { // a failed call fails, the engine stays
-                System.err.println("jrun: " + t);
-                return 1;
-            } finally {
-                System.out.flush();
-                System.err.flush();
-                Main.resetCall();
-            }
-        } finally {
-            sys.callContext(-1, -1, -1, -1);
-            sys.umask(oldMask);
         }
     }
 }

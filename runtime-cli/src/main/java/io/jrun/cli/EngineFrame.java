@@ -8,9 +8,13 @@ import java.util.List;
 /**
  * The resident engine's wire format (docs/architecture.md, "Resident engine"): one SOCK_SEQPACKET packet per
  * request from the front door (native-bindings/src/main/c/door/door.c builds it; keep the two alike), carrying the
- * caller's stdin, stdout, stderr and cwd as SCM_RIGHTS, and up to two replies: ACCEPTED when the engine commits
+ * caller's stdin, stdout, stderr and cwd as SCM_RIGHTS, and the replies: ACCEPTED when the engine commits
  * to running the call, then EXIT with its status; or REFUSED with a reason, and the front door runs the call in
- * its own JVM. Big-endian throughout.
+ * its own JVM. Between ACCEPTED and EXIT, a create, run or exec asks SPAWN (status: the number of fds to pass
+ * through), and the front door spawns jrun-init itself and answers SPAWNED (status: its pid, or -errno and a
+ * reason) with the helper's control socket as SCM_RIGHTS. A foreground run or exec also sends SUBREAPER (the front
+ * door becomes a child subreaper) before its SPAWN and WAIT (status: the pid) once the process runs; the front
+ * door waits for it, forwarding signals, and answers EXITED (status: the wait status). Big-endian throughout.
  *
  * <pre>
  * request: u32 magic "JRUN" | u16 version 1 | u16 0 | u32 total length (= the packet's) | u32 umask
@@ -31,6 +35,16 @@ final class EngineFrame {
     static final int ACCEPTED = 1;
     static final int EXIT = 2;
     static final int REFUSED = 3;
+    /** Engine to front door during a call: spawn jrun-init with {@code status} preserved fds. */
+    static final int SPAWN = 4;
+    /** Front door to engine: the helper's pid in {@code status} (or -errno, the reason) and its control socket. */
+    static final int SPAWNED = 5;
+    /** Engine to front door: become a child subreaper (a foreground run or exec; no answer). */
+    static final int SUBREAPER = 6;
+    /** Engine to front door: wait for pid {@code status}, forwarding signals to it, and answer EXITED. */
+    static final int WAIT = 7;
+    /** Front door to engine: the wait status of the process in {@code status}. */
+    static final int EXITED = 8;
     static final int MAX_REASON = 512;
 
     private EngineFrame() {}
@@ -39,6 +53,13 @@ final class EngineFrame {
     record Request(List<String> argv, int umask, List<String> env) {
         String[] args() {
             return argv.toArray(new String[0]);
+        }
+
+        /** The passed environment as a map (the first of a repeated name wins, as getenv's would). */
+        java.util.Map<String, String> envMap() {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            for (String e : env) m.putIfAbsent(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+            return m;
         }
 
         /** The value of {@code name} in the passed environment, or null. */
@@ -110,6 +131,24 @@ final class EngineFrame {
         b.putInt(env.size());
         for (String s : env) b.putInt(s.length()).put(s.getBytes(StandardCharsets.US_ASCII));
         return b.array();
+    }
+
+    /** A reply-shaped packet (the front door's SPAWNED). */
+    record Reply(int kind, int status, String reason) {}
+
+    static Reply decodeReply(byte[] packet) throws FrameException {
+        if (packet == null) throw new FrameException("hung up");
+        if (packet.length < 12 || packet.length > 12 + MAX_REASON) throw new FrameException("bad reply length");
+        ByteBuffer b = ByteBuffer.wrap(packet);
+        if (b.getInt() != MAGIC || Short.toUnsignedInt(b.getShort()) != VERSION) throw new FrameException("bad reply header");
+        int kind = Short.toUnsignedInt(b.getShort());
+        int status = b.getInt();
+        byte[] reason = new byte[b.remaining()];
+        b.get(reason);
+        for (byte c : reason) {
+            if (c < 0x20 || c > 0x7e) throw new FrameException("reason not printable ASCII");
+        }
+        return new Reply(kind, status, new String(reason, StandardCharsets.US_ASCII));
     }
 
     static byte[] reply(int kind, int status, String reason) {

@@ -1,5 +1,6 @@
 package io.jrun.cli;
 
+import io.jrun.core.CallerPaths;
 import io.jrun.core.ExecEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ final class ExecCommand implements Subcommand {
         String pidFile = a.str("--pid-file", null);
         ExecEngine.ExecRequest r = new ExecEngine.ExecRequest(id,
                 processFile == null ? null : Path.of(processFile), o,
-                pidFile == null ? null : Path.of(pidFile).toAbsolutePath(), a.str("--console-socket", null),
+                pidFile == null ? null : CallerPaths.absolute(Path.of(pidFile)), a.str("--console-socket", null),
                 preserve, a.has("--detach"), a.has("--ignore-paused"),
                 cgroups.length == 0 ? null : String.join(",", cgroups));
         return new ExecEngine(cli.engine()).exec(r);

@@ -11,7 +11,7 @@ final class FeaturesCommand implements Subcommand {
     public void define(Params p) { }
 
     public int run(Parsed a, Cli cli) {
-        cli.out.println(Features.json());
+        cli.out.println(Features.json(cli.criu));
         return 0;
     }
 }

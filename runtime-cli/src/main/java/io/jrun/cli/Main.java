@@ -16,16 +16,18 @@ public final class Main {
     static final List<Subcommand> COMMANDS = List.of(
             new Commands.Create(), new Commands.Start(), new Commands.Run(), new Commands.State(),
             new Commands.ListCmd(), new Commands.Kill(), new Commands.Delete(), new SpecCommand(),
-            new FeaturesCommand(), new ExecCommand(),
+            new FeaturesCommand(), new ExecCommand(), new ImageCommand(),
             new PsCommand(), new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
-            new NotYet("checkpoint", "checkpoint a running container"),
-            new NotYet("restore", "restore a container from a previous checkpoint"));
+            new SandboxAgentCommand(),
+            new CheckpointCommand(), new RestoreCommand());
 
     /**
      * Whether --debug turned Logback on. Kept here, not read from DebugLog: merely loading DebugLog makes the
      * verifier load Logback's classes from their jars (they are not in the AOT cache), ~5 ms on every error path.
      */
     private static boolean debugLogging;
+    /** --debug's --log file and format, while debugLogging (the engine restores them after a wait). */
+    private static String debugLog, debugLogFormat;
 
     private Main() {}
 
@@ -100,14 +102,12 @@ public final class Main {
             Path root = g.has("--root") ? Path.of(g.str("--root", "")) : io.jrun.core.Rootless.defaultRoot();
             Cli cli = new Cli(root, logFile, logFormat, g.has("--debug"),
                     g.has("--systemd-cgroup"), io.jrun.core.Rootless.resolve(g.str("--rootless", "auto")), out);
+            cli.criu = g.str("--criu", null);
             if (logFile != null && !logFile.isEmpty()) {
                 String file = logFile, format = logFormat;
                 Warnings.sink(msg -> ErrorLog.write(file, format, "warning", msg));
             }
-            if (cli.debug) {
-                DebugLog.enable(logFile, logFormat);
-                debugLogging = true;
-            }
+            if (cli.debug) enableDebug(logFile, logFormat);
             return inv.command().run(inv.args(), cli);
         } catch (UsageError e) {
             return fail(err, logFile, logFormat, e.getMessage());
@@ -127,6 +127,27 @@ public final class Main {
      * Undoes what {@link #execute} left process-wide, so that the resident engine's next call starts as a fresh
      * JVM's would: the --log warning sink, and --debug's logging.
      */
+    private static void enableDebug(String logFile, String logFormat) {
+        DebugLog.enable(logFile, logFormat);
+        debugLogging = true;
+        debugLog = logFile;
+        debugLogFormat = logFormat;
+    }
+
+    /** What {@link #execute} set process-wide for the call in progress (the --log sink, --debug's logging). */
+    record CallState(java.util.function.Consumer<String> warnings, boolean debug, String debugLog, String debugLogFormat) {}
+
+    /** The call's process-wide state, for the engine to restore after other calls ran meanwhile (EngineCall). */
+    static CallState saveCall() {
+        return new CallState(Warnings.sink(), debugLogging, debugLog, debugLogFormat);
+    }
+
+    static void restoreCall(CallState s) {
+        resetCall();
+        Warnings.sink(s.warnings());
+        if (s.debug()) enableDebug(s.debugLog(), s.debugLogFormat());
+    }
+
     static void resetCall() {
         Warnings.sink(null);
         if (debugLogging) {

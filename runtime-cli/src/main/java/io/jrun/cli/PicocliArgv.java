@@ -128,7 +128,8 @@ final class PicocliArgv {
                 for (String v : matched.stringValues()) out.add(o, v);
             }
         }
-        for (PositionalParamSpec ps : r.matchedPositionals()) out.positionals.addAll(ps.stringValues());
+        // matchedPositionals() lists a spec once per match: a multi-value one (run --image ID -- CMD...) repeats
+        for (PositionalParamSpec ps : new java.util.LinkedHashSet<>(r.matchedPositionals())) out.positionals.addAll(ps.stringValues());
         return out;
     }
 }

@@ -39,6 +39,11 @@ final class PlainArgv {
         Parsed parsed = new Parsed(params);
         for (i++; i < args.length; i++) {
             boolean optionsOver = params.stopAtPositional && !parsed.positionals.isEmpty();
+            if (args[i].equals("--") && params.maxPositionals == Integer.MAX_VALUE && !optionsOver) {
+                // `run --image … ID -- CMD ARGS`: the rest are positionals, as picocli reads "--" (the end of options)
+                parsed.positionals.addAll(java.util.Arrays.asList(args).subList(i + 1, args.length));
+                break;
+            }
             if (args[i].startsWith("-") && !optionsOver) {
                 i = option(parsed, args, i);
                 if (i < 0) return null;

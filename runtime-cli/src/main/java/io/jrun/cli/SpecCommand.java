@@ -2,6 +2,7 @@ package io.jrun.cli;
 
 import io.jrun.core.DefaultConfig;
 import io.jrun.core.JrunException;
+import io.jrun.core.sandbox.SandboxConfig;
 import io.jrun.core.spec.SpecWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ final class SpecCommand implements Subcommand {
     public void define(Params p) {
         p.option("DIR", "path to the root of the bundle directory", "--bundle", "-b");
         p.flag("generate a configuration for a rootless container", "--rootless");
+        p.flag("generate a sandbox for untrusted code: seccomp allowlist, violations to `jrun sandbox-agent`",
+                "--sandbox");
     }
 
     public int run(Parsed a, Cli cli) {
@@ -23,7 +26,8 @@ final class SpecCommand implements Subcommand {
         Path dir = bundle.isEmpty() ? Path.of("") : Path.of(bundle);
         Path file = dir.resolve("config.json");
         if (Files.exists(file)) throw new JrunException("File " + file + " exists. Remove it first");
-        String json = SpecWriter.write(DefaultConfig.create(a.has("--rootless")));
+        if (a.has("--sandbox") && a.has("--rootless")) throw new UsageError("--sandbox and --rootless cannot be combined");
+        String json = SpecWriter.write(a.has("--sandbox") ? SandboxConfig.create() : DefaultConfig.create(a.has("--rootless")));
         try {
             Files.writeString(file, json);
         } catch (IOException e) {

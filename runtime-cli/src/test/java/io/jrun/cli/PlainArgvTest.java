@@ -93,7 +93,7 @@ class PlainArgvTest {
             {"delete", "-fq", "c1"}, {"create", "--bundle", "--pid-file", "/p", "c1"},
             {"create", "--preserve-fds", "x", "c1"}, {"create", "--preserve-fds", "-1", "c1"},
             {"create", "--preserve-fds", "99999999999", "c1"}, {"create", "--bundle"}, {"update", "-r", "-x", "c1"},
-            {"checkpoint", "c1"}, {"state", "-", "c1"},
+            {"state", "-", "c1"},
         };
         for (String[] argv : argvs) {
             assertNull(PlainArgv.parse(Main.globalParams(), Main.COMMANDS, argv), String.join(" ", argv));

@@ -33,6 +33,11 @@ final class Console implements AutoCloseable {
 
     /** A listening console socket in a fresh 0700 directory (sun_path is short: keep it under /tmp). */
     static Console listen(Syscalls sys) {
+        // The relay copies between the pty and jrun's own stdio: in the resident engine those are borrowed only
+        // for the call's turn. The engine admits no such call (EngineCall.foregroundTerminal); this is the backstop.
+        if (io.jrun.core.launch.CallerSide.current() != null) {
+            throw new JrunException("a terminal in the foreground is not served by the resident engine (JRUN_DAEMON=off)");
+        }
         Path dir;
         try {
             dir = Files.createTempDirectory("jrun-console");

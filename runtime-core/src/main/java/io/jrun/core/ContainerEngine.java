@@ -37,8 +37,14 @@ public final class ContainerEngine {
 
     public record Options(Path root, boolean systemdCgroup, boolean rootless) {}
 
+    /** {@code image}: create/run --image (docs/images.md), null for a bundle. */
     public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
-                                boolean noPivot, boolean noNewKeyring) {}
+                                boolean noPivot, boolean noNewKeyring, boolean init, io.jrun.core.image.ImageRequest image) {
+        public CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, int preserveFds,
+                             boolean noPivot, boolean noNewKeyring) {
+            this(id, bundle, pidFile, consoleSocket, preserveFds, noPivot, noNewKeyring, false, null);
+        }
+    }
 
     /** A container's recorded state with its derived status. */
     public record View(ContainerState state, Status status) {
@@ -57,6 +63,8 @@ public final class ContainerEngine {
     }
 
     public StateStore store() { return store; }
+
+    public Options options() { return options; }
 
     private Syscalls sys() {
         if (sys == null) sys = Syscalls.get();
@@ -78,11 +86,15 @@ public final class ContainerEngine {
         // joins the container's cgroup (~20 ms later); see CgroupWarmup.
         CgroupWarmup warmup = CgroupWarmup.start();
         SpecValidator.validateId(r.id());
-        Path bundle = r.bundle().toAbsolutePath().normalize();
-        Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
+        // An image: its layers verified and in the store, the bundle generated into the state dir (after the claim).
+        io.jrun.core.image.ImageRootfs image = r.image() == null ? null
+                : io.jrun.core.image.ImageRootfs.prepare(r.image(), r.id(), CallerPaths.absolute(store.root()).resolve(r.id()), sys());
+        Path bundle = image != null ? image.bundle() : CallerPaths.absolute(r.bundle()).normalize();
+        Spec spec = image != null ? image.spec() : SpecReader.readConfig(bundle.resolve("config.json"));
         Trace.mark("config read");
-        SpecValidator.validate(spec, bundle);
+        SpecValidator.validate(image != null ? image.specToValidate() : spec, bundle);
         PlanBuilder.rejectUnsupported(spec);
+        boolean init = InitOption.wanted(r.init(), spec);
         if (options.rootless()) spec = Rootless.recursiveReadOnlyBinds(spec); // CVE-2023-25809
         if (spec.process() == null) throw new JrunException("config.json: process: required for create");
         String consoleSocket = r.consoleSocket();
@@ -99,7 +111,7 @@ public final class ContainerEngine {
         Path rootfs = Path.of(spec.root().path());
         if (!rootfs.isAbsolute()) rootfs = bundle.resolve(rootfs);
         rootfs = rootfs.normalize();
-        if (!Files.isDirectory(rootfs)) {
+        if (image == null && !Files.isDirectory(rootfs)) {
             throw new JrunException("rootfs (" + rootfs + ") does not exist");
         }
 
@@ -112,6 +124,7 @@ public final class ContainerEngine {
         Path dir = store.claim(r.id());
         undo.push(() -> store.remove(r.id()));
         try (StateStore.Lock lock = store.lock(r.id())) {
+            if (image != null) image.materialize();
             ContainerState st = new ContainerState(spec.ociVersion(), r.id(), 0, 0, bundle.toString(),
                     rootfs.toString(), Timestamps.nowNanos(), "", spec.annotations(), cg.paths(), true,
                     Version.version(), newPidNs(spec));
@@ -140,8 +153,8 @@ public final class ContainerEngine {
                 PlanBuilder.Seccomp seccomp = Seccomps.compile(spec, store.root(), r.id(), bundle.toString());
                 Trace.mark("seccomp compiled");
                 PlanBuilder.Context ctx = new PlanBuilder.Context(r.id(), bundle, rootfs, fifo, consoleSocket,
-                        r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp);
-                byte[] built = PlanBuilder.create(spec, ctx);
+                        r.preserveFds(), r.noPivot(), r.noNewKeyring(), cg.version() == 2, cg.paths(), seccomp, init);
+                byte[] built = image == null ? PlanBuilder.create(spec, ctx) : image.addTo(PlanBuilder.create(spec, ctx));
                 Trace.mark("plan built");
                 Debug.log(() -> "create " + r.id() + ": plan of " + built.length + " bytes, cgroup v" + cg.version()
                         + " " + cg.paths() + (ctx.seccomp() == null ? "" : ", seccomp " + ctx.seccomp().program().length / 8 + " insns"));
@@ -176,10 +189,9 @@ public final class ContainerEngine {
                 cg.create(spawned == null ? -1 : spawned.helperPid(), resources);
             } catch (RuntimeException e) {
                 if (spawned != null) {
-                    int helper = spawned.helperPid();
                     spawned.close();
                     try {
-                        Processes.reap(sys(), helper);
+                        spawned.reap();
                     } catch (RuntimeException ignored) {
                         // the cgroup's error is the one to report
                     }
@@ -191,7 +203,7 @@ public final class ContainerEngine {
 
             int pid;
             try (HelperSession h = spawned) {
-                undo.push(() -> Processes.reap(sys(), h.helperPid()));
+                undo.push(() -> h.reap());
                 Trace.mark("cgroup created");
                 // The helper joins the cgroup before it reads the plan: nothing of the container's runs outside
                 // it. The join runs beside the resources: the first write to a cgroup.procs in a while waits for an
@@ -242,7 +254,7 @@ public final class ContainerEngine {
                 }
                 Trace.mark("init ready");
                 Debug.log(() -> "create " + r.id() + ": init ready, blocked on " + fifo);
-                Processes.reap(sys(), h.helperPid());
+                h.reap();
             }
             if (spec.hooks() != null && !Hooks.of(spec.hooks().createContainer()).isEmpty()) {
                 // createContainer: in the container's namespaces; jrun-init runs it as an exec'd process, so
@@ -280,7 +292,7 @@ public final class ContainerEngine {
     }
 
     /** Whether linux.namespaces asks for a new pid namespace (a "pid" entry without a path to join). */
-    private static boolean newPidNs(Spec spec) {
+    static boolean newPidNs(Spec spec) {
         for (Spec.Namespace n : spec.linux().namespaces()) {
             if ("pid".equals(n.type()) && (n.path() == null || n.path().isEmpty())) return true;
         }
@@ -294,7 +306,7 @@ public final class ContainerEngine {
      * so the refusal leaves nothing behind and never removes the other container's cgroup. An existing empty
      * cgroup (a stopped container's, a parent set up by an engine) is joined, as with runc.
      */
-    private static void refuseOccupied(CgroupManager cg) {
+    static void refuseOccupied(CgroupManager cg) {
         if (!cg.exists()) return;
         int n = cg.pids().size();
         if (n > 0) throw new JrunException("container's cgroup is not empty: " + n + " process(es) found");
@@ -386,7 +398,7 @@ public final class ContainerEngine {
 
     static final String HOOKS_FILE = "hooks-config.json";
 
-    private static long startTime(int pid) {
+    static long startTime(int pid) {
         ProcStat.Info info = ProcStat.read(pid);
         if (info == null) throw new JrunException("container init " + pid + " exited during create");
         return info.startTime();
@@ -654,7 +666,7 @@ public final class ContainerEngine {
      * when the helper exits, becomes its child and can be waited for.
      */
     public int run(CreateRequest r, boolean detach, boolean keep) {
-        if (!detach) sys().setChildSubreaper();
+        if (!detach) Foreground.becomeSubreaper(sys());
         int pid;
         try {
             pid = create(r, !detach);
@@ -671,22 +683,18 @@ public final class ContainerEngine {
             throw e;
         }
         if (detach) return 0;
-        Console c = console;
-        if (c != null) c.relay();
-        // SIGWINCH resizes jrun's own console when it serves one (the kernel then signals the container)
-        SignalForwarder fwd = SignalForwarder.install(sig -> {
-            if (sig == 28 && c != null) c.resize();
-            else Processes.signalQuietly(sys(), pid, sig);
-        });
+        if (console != null) console.relay();
         int status;
         try {
-            status = Processes.waitFor(sys(), pid, "container init");
+            // SIGWINCH resizes jrun's own console when it serves one (the kernel then signals the container)
+            status = Foreground.waitFor(sys(), pid, "container init", console);
         } finally {
-            fwd.uninstall();
             closeConsole();
         }
+        // `jrun sandbox-agent` stopped it for a syscall outside its allowlist (docs/sandbox.md)
+        boolean violation = Files.exists(store.dir(r.id()).resolve(io.jrun.core.sandbox.SandboxAgent.MARKER));
         if (!keep) safeDelete(r.id());
-        return WaitStatus.shellCode(status);
+        return violation ? io.jrun.core.sandbox.SandboxAgent.EXIT_VIOLATION : WaitStatus.shellCode(status);
     }
 
     private void closeConsole() {

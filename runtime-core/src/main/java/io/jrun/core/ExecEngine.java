@@ -28,7 +28,6 @@ import java.util.Map;
  */
 public final class ExecEngine {
     private static final int HELPER_TIMEOUT_MS = 60_000;
-    private static final int SIGWINCH = 28;
 
     /** exec's command-line adjustments to the container's process (runc exec's flags). */
     public record Overrides(List<String> args, List<String> env, String user, List<Long> additionalGids,
@@ -91,7 +90,7 @@ public final class ExecEngine {
             throw new JrunException("cannot use console socket if jrun will not detach or allocate tty");
         }
 
-        if (!r.detach()) sys().setChildSubreaper();
+        if (!r.detach()) Foreground.becomeSubreaper(sys());
         Console console = null;
         if (p.terminal() && consoleSocket == null) {
             console = Console.listen(sys());
@@ -119,18 +118,7 @@ public final class ExecEngine {
             console.receive();
             console.relay();
         }
-        Console c = console;
-        SignalForwarder fwd = SignalForwarder.install(sig -> {
-            if (sig == SIGWINCH && c != null) c.resize();
-            else Processes.signalQuietly(sys(), pid, sig);
-        });
-        int status;
-        try {
-            status = Processes.waitFor(sys(), pid, "exec process");
-        } finally {
-            fwd.uninstall();
-        }
-        return WaitStatus.shellCode(status);
+        return WaitStatus.shellCode(Foreground.waitFor(sys(), pid, "exec process", console));
     }
 
     /**
@@ -165,10 +153,10 @@ public final class ExecEngine {
             h.expect(HelperSession.READY, HELPER_TIMEOUT_MS);
             h.awaitExecve(HELPER_TIMEOUT_MS);
             Trace.mark("process started");
-            Processes.reap(sys(), h.helperPid());
+            h.reap();
             return pid;
         } catch (RuntimeException e) {
-            Processes.reap(sys(), h.helperPid());
+            h.reap();
             if (pid > 0) {
                 Processes.signalQuietly(sys(), pid, 9);
                 reapQuietly(pid);

@@ -40,6 +40,11 @@ public final class Features {
     }
 
     public static String json() {
+        return json(null);
+    }
+
+    /** With {@code criuPath} (--criu, or null for jrun's own): whether checkpoint/restore works here. */
+    public static String json(String criuPath) {
         String noSystemd = systemdUnavailable();
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"").append(Version.SPEC).append("\",\n");
@@ -64,7 +69,8 @@ public final class Features {
         sb.append("  },\n  \"annotations\": {\n    \"io.github.jrun.cgroupDrivers\": \"")
                 .append(noSystemd == null ? "cgroupfs, systemd" : "cgroupfs (systemd: " + noSystemd + ")")
                 .append("\",\n").append(rootlessAnnotations())
-                .append("    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
+                .append("    \"io.github.jrun.checkpoint\": \"").append(Json.escape(checkpoint(criuPath)))
+                .append("\",\n    \"io.github.jrun.version\": \"").append(Version.version()).append("\"\n  }\n}");
         return sb.toString();
     }
 
@@ -104,6 +110,16 @@ public final class Features {
         } catch (java.io.IOException e) {
             return null;
         }
+    }
+
+    /**
+     * runc reports org.opencontainers.runc.checkpoint.enabled; jrun says which criu and whether `criu check` passes
+     * on this kernel (docs/checkpoint.md "Which CRIU").
+     */
+    private static String checkpoint(String criuPath) {
+        String why = io.jrun.core.criu.Criu.unavailable(criuPath);
+        if (why != null) return "disabled: " + why;
+        return "enabled (" + io.jrun.core.criu.Criu.locate(criuPath).binary() + ")";
     }
 
     private static String list(List<String> items, String indent) {

@@ -17,6 +17,11 @@ public final class Warnings {
         sink = s != null ? s : msg -> System.err.println("jrun: warning: " + msg);
     }
 
+    /** The current sink (the resident engine saves a call's while the call waits; Main.saveCall). */
+    public static Consumer<String> sink() {
+        return sink;
+    }
+
     public static void warn(String msg) {
         sink.accept(msg.replace('\n', ' '));
     }

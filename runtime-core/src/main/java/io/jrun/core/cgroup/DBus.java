@@ -64,7 +64,7 @@ final class DBus implements AutoCloseable {
 
     /** Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS when it names a unix:path, else the standard socket). */
     static DBus system() throws IOException {
-        String addr = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
+        String addr = io.jrun.core.CallEnv.get("DBUS_SYSTEM_BUS_ADDRESS");
         String path = SYSTEM_BUS;
         if (addr != null && addr.startsWith("unix:path=")) {
             int comma = addr.indexOf(',');

@@ -31,15 +31,24 @@ public final class HelperSession implements AutoCloseable {
     private final Syscalls sys;
     private int fd;
     private final int helperPid;
+    /** Whether the helper is our child (we reap it) or the caller's front door's (it does). */
+    private final boolean ourChild;
 
-    private HelperSession(Syscalls sys, int fd, int helperPid) {
+    private HelperSession(Syscalls sys, int fd, int helperPid, boolean ourChild) {
         this.sys = sys;
         this.fd = fd;
         this.helperPid = helperPid;
+        this.ourChild = ourChild;
     }
 
     /** Spawns the helper with the fd layout of the protocol: 0-2 stdio, 3..3+n-1 preserved, then the socket. */
     public static HelperSession spawn(Syscalls sys, Path helper, int preserveFds) {
+        // In the resident engine the caller's front door spawns it: the container must be in the caller's tree.
+        CallerSide caller = CallerSide.current();
+        if (caller != null) {
+            int[] spawned = caller.spawnHelper(preserveFds);
+            return new HelperSession(sys, spawned[1], spawned[0], false);
+        }
         return start(sys, helper, ctl -> sys.spawnHelper(helper.toString(), new String[] {"jrun-init"},
                 new String[] {"_JRUN_CTL_FD=" + (3 + preserveFds)}, preserveFds, ctl));
     }
@@ -65,10 +74,20 @@ public final class HelperSession implements AutoCloseable {
             throw new JrunException("start " + helper + ": " + e.getMessage(), e);
         }
         sys.close(pair[1]);
-        return new HelperSession(sys, pair[0], pid);
+        return new HelperSession(sys, pair[0], pid, true);
     }
 
     public int helperPid() { return helperPid; }
+
+    /** Waits for the helper to exit when it is our child (gone already is fine); the front door reaps its own. */
+    public void reap() {
+        if (!ourChild) return;
+        try {
+            sys.waitpid(helperPid, 0);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ECHILD) throw e;
+        }
+    }
 
     public void sendPlan(byte[] plan) {
         for (int off = 0; off < plan.length; off += CHUNK) {

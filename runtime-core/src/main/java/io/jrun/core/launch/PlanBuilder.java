@@ -28,7 +28,16 @@ public final class PlanBuilder {
             boolean noNewKeyring,
             boolean cgroupV2,
             Map<String, String> cgroupPaths,
-            Seccomp seccomp) {}
+            Seccomp seccomp,
+            boolean init) {
+        /** Without jrun's init (the process is the container's PID 1 itself, the default). */
+        public Context(String containerId, Path bundle, Path rootfs, Path execFifo, String consoleSocket,
+                       int preserveFds, boolean noPivot, boolean noNewKeyring, boolean cgroupV2,
+                       Map<String, String> cgroupPaths, Seccomp seccomp) {
+            this(containerId, bundle, rootfs, execFifo, consoleSocket, preserveFds, noPivot, noNewKeyring, cgroupV2,
+                    cgroupPaths, seccomp, false);
+        }
+    }
 
     /** A compiled seccomp filter: flags and the classic BPF program (8-byte sock_filter entries). */
     public record Seccomp(int flags, byte[] program, String listenerPath, String listenerPayload) {}
@@ -153,6 +162,8 @@ public final class PlanBuilder {
         for (String p : linux.readonlyPaths()) w.string(PlanWriter.READONLY_PATH, p);
         if (spec.root().readonly()) w.flag(PlanWriter.ROOT_READONLY);
         if (ctx.noNewKeyring()) w.flag(PlanWriter.NO_NEW_KEYRING);
+        // jrun's minimal init as PID 1, the process as its child (--init; docs/init.md)
+        if (ctx.init()) w.flag(PlanWriter.INIT);
         if (linux.personality() != null) w.int64(PlanWriter.PERSONALITY, personality(linux.personality()));
         w.string(PlanWriter.EXEC_FIFO, ctx.execFifo().toString());
         // linux.mountLabel: the helper adds it as context="…" to the mounts that take one (selinux(8))

@@ -17,7 +17,7 @@ public final class PlanWriter {
             CWD = 25, EXEC_PATH = 26, TERMINAL = 27, CONSOLE_SOCKET = 28, CONSOLE_SIZE = 29, EXEC_FIFO = 30,
             PRESERVE_FDS = 31, PERSONALITY = 32, SCHEDULER = 33, IOPRIO = 34, NO_NEW_KEYRING = 35,
             CONTAINER_ID = 36, SETSID = 37, MOUNT_LABEL = 38, PROCESS_LABEL = 39,
-            MOUNT_IDMAP = 40;
+            MOUNT_IDMAP = 40, INIT = 41, ROOTFS_OVERLAY = 42;
 
     public static final int MODE_CREATE = 1, MODE_EXEC = 2;
 

@@ -1,5 +1,6 @@
 package io.jrun.core.spec;
 
+import io.jrun.core.CallerPaths;
 import io.jrun.core.BoundedRead;
 import io.jrun.core.Json;
 import io.jrun.core.spec.JsonTree.Arr;
@@ -104,16 +105,16 @@ public final class SpecReader {
         try {
             return BoundedRead.read(file, BoundedRead.SPEC_MAX);
         } catch (NoSuchFileException e) {
-            throw new SpecException(name + ": open " + file.toAbsolutePath() + ": no such file or directory", e);
+            throw new SpecException(name + ": open " + CallerPaths.absolute(file) + ": no such file or directory", e);
         } catch (AccessDeniedException e) {
-            throw new SpecException(name + ": open " + file.toAbsolutePath() + ": permission denied", e);
+            throw new SpecException(name + ": open " + CallerPaths.absolute(file) + ": permission denied", e);
         } catch (BoundedRead.Refused e) {
-            throw new SpecException(name + ": " + file.toAbsolutePath() + " " + e.getMessage(), e);
+            throw new SpecException(name + ": " + CallerPaths.absolute(file) + " " + e.getMessage(), e);
         } catch (IOException e) {
             if (Files.isDirectory(file)) {
-                throw new SpecException(name + ": read " + file.toAbsolutePath() + ": is a directory", e);
+                throw new SpecException(name + ": read " + CallerPaths.absolute(file) + ": is a directory", e);
             }
-            throw new SpecException(name + ": open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new SpecException(name + ": open " + CallerPaths.absolute(file) + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reads /proc/<pid>/stat: the process state letter and its start time (field 22, clock ticks since boot). */
+/**
+ * Reads /proc/<pid>/stat: the process state letter, its parent (field 4) and its start time (field 22, clock ticks
+ * since boot).
+ */
 public final class ProcStat {
     private ProcStat() {}
 
-    /** {state letter, start time}, or null if the process does not exist. */
+    /** {state letter, parent pid, start time}, or null if the process does not exist. */
     public static Info read(int pid) {
         if (pid <= 0) return null;
         String s;
@@ -24,11 +27,17 @@ public final class ProcStat {
         int close = s.lastIndexOf(')');
         if (close < 0) return null;
         String[] f = s.substring(close + 2).trim().split(" ");
-        // f[0] is field 3 (state); field 22 (starttime) is f[19].
-        return new Info(f[0].charAt(0), Long.parseLong(f[19]));
+        // f[0] is field 3 (state), f[1] field 4 (ppid); field 22 (starttime) is f[19].
+        return new Info(f[0].charAt(0), Integer.parseInt(f[1]), Long.parseLong(f[19]));
     }
 
-    public record Info(char state, long startTime) {
+    /** The parent's pid, or -1 if the process does not exist. */
+    public static int parent(int pid) {
+        Info i = read(pid);
+        return i == null ? -1 : i.parent();
+    }
+
+    public record Info(char state, int parent, long startTime) {
         public boolean zombieOrDead() {
             return state == 'Z' || state == 'X' || state == 'x';
         }
