@@ -24,7 +24,10 @@ start_rootless_podman() {
   teardown_rootless
   useradd --create-home --home-dir "$RL_HOME" --shell /bin/sh "$RL_USER" || return 1
   local uid; uid=$(rl_uid)
-  grep -q "^$RL_USER:" /etc/subuid && grep -q "^$RL_USER:" /etc/subgid || { log "useradd gave no subordinate ids"; return 1; }
+  local f  # useradd allocates subordinate ids where login.defs and /etc/subuid exist; elsewhere add a range
+  for f in /etc/subuid /etc/subgid; do
+    grep -qs "^$RL_USER:" "$f" || echo "$RL_USER:$((2000000000 + (uid % 1000) * 65536)):65536" >> "$f"
+  done
   mkdir -p "/run/user/$uid" && chown "$RL_USER:" "/run/user/$uid" && chmod 700 "/run/user/$uid"
   # the same ulimit pin as root podman's (podman_conf); networking off: no slirp4netns or pasta needed
   cat > "$RL_HOME/containers.conf" <<EOF

@@ -40,6 +40,7 @@ class RootlessIT {
         uid = Integer.parseInt(Jrun.exec(null, List.of("id", "-u", user)).out().trim());
         gid = Integer.parseInt(Jrun.exec(null, List.of("id", "-g", user)).out().trim());
         home = Path.of(Jrun.exec(null, List.of("sh", "-c", "getent passwd " + user + " | cut -d: -f6")).out().trim());
+        for (String f : List.of("/etc/subuid", "/etc/subgid")) ensureSubIds(Path.of(f));
         xdg = Path.of("/run/user", Integer.toString(uid));
         Files.createDirectories(xdg);
         chown(xdg);
@@ -69,6 +70,14 @@ class RootlessIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** useradd allocates subordinate ids where login.defs and /etc/subuid exist; elsewhere the test adds a range. */
+    private static void ensureSubIds(Path f) throws IOException {
+        if (Files.exists(f) && Files.readAllLines(f).stream().anyMatch(l -> l.startsWith(user + ":"))) return;
+        long start = 2_000_000_000L + (uid % 1000) * 65536L;
+        Files.writeString(f, user + ":" + start + ":65536\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
 
     private static void chown(Path p) {
         Jrun.Result r = Jrun.exec(null, List.of("chown", "-R", uid + ":" + gid, p.toString()));
@@ -254,6 +263,24 @@ class RootlessIT {
                 + " left to newgidmap, /dev/null a bind mount");
         assertEquals((int) (sub + 999), Files.getAttribute(vol.resolve("f"), "unix:uid"), "container uid 1000 is sub+999");
         assertEquals((int) (subg + 999), Files.getAttribute(vol.resolve("f"), "unix:gid"));
+    }
+
+    /** Overlay is mounted inside the container's user namespace (kernel 5.11+ allows it to the namespace's owner). */
+    @Test
+    void overlayMountsInTheUserNamespace() throws IOException {
+        Path ov = home.resolve("ov");
+        for (String d : List.of("lower", "upper", "work")) Files.createDirectories(ov.resolve(d));
+        Files.writeString(ov.resolve("lower/f"), "low\n");
+        chown(ov);
+        String edit = "c['mounts'].append({'destination':'/ov','type':'overlay','source':'overlay','options':["
+                + "'lowerdir=" + ov.resolve("lower") + "','upperdir=" + ov.resolve("upper") + "','workdir="
+                + ov.resolve("work") + "']})";
+        Path b = bundle("overlay", edit, "sh", "-c", "cat /ov/f && echo up > /ov/g");
+        Jrun.Result r = jrun(b, "run", "rl-ov-" + TAG);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("low", r.out().trim());
+        assertEquals("up\n", Files.readString(ov.resolve("upper/g")), "the write landed in the upper dir");
+        assertEquals(uid, Files.getAttribute(ov.resolve("upper/g"), "unix:uid"), "owned by the user on the host");
     }
 
     private static long subStart(String file) throws IOException {

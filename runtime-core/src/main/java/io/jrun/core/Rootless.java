@@ -95,13 +95,20 @@ public final class Rootless {
      * identity over the whole range ("0 0 4294967295", user_namespaces(7)).
      */
     public static boolean inUserNamespace() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/self/uid_map")).trim().split("\\s+");
-            return !(f.length == 3 && f[0].equals("0") && f[1].equals("0") && f[2].equals("4294967295"));
-        } catch (IOException e) {
-            return false; // no user namespaces in this kernel
+        Boolean in = inUserNs;
+        if (in == null) {
+            try {
+                String[] f = Files.readString(Path.of("/proc/self/uid_map")).trim().split("\\s+");
+                in = !(f.length == 3 && f[0].equals("0") && f[1].equals("0") && f[2].equals("4294967295"));
+            } catch (IOException e) {
+                in = false; // no user namespaces in this kernel
+            }
+            inUserNs = in;
         }
+        return in;
     }
+
+    private static volatile Boolean inUserNs;
 
     /**
      * CVE-2023-25809: {@code runc spec --rootless} bind-mounts the host's /sys with "rbind" and "ro", but a
