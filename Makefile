@@ -73,10 +73,10 @@ install: build
 	$(if $(DESTDIR),,$(MAKE) --no-print-directory retire-engines)
 	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
 
-# A new install replaces the running engines: each leaves within 5 s of its socket being removed (in-flight calls
-# finish), and the next call starts this build's engine.
+# A new install replaces this install's running engines (their sockets end in LIBDIR, '/' as '_'): each leaves
+# within 5 s of its socket being removed (in-flight calls finish), and the next call starts this build's engine.
 retire-engines:
-	rm -f /run/jrun-engine/*.sock
+	rm -f /run/jrun-engine/engine-*-$(subst /,_,$(LIBDIR)).sock
 
 # The AOT caches: training runs over real commands on busybox bundles, recorded with -XX:AOTCacheOutput:
 # jrun.aot over every command (create/start/state/kill/delete/run, and ps/exec/update/events/pause/resume on a

@@ -47,7 +47,19 @@
 #define WAIT 7
 #define EXITED 8
 #define MAX_HELPERS 4
-#define DEFAULT_SOCKET "/run/jrun-engine/engine-" JRUN_BUILD_ID ".sock"
+/* One engine per build and per install: /run/jrun-engine/engine-BUILD-LIBDIR.sock, LIBDIR's '/' as '_' (Daemon.java's
+ * defaultSocket names the same file), so two installs of one build never serve each other's calls. */
+static char default_socket[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
+
+static void name_default_socket(void) {
+    int n = snprintf(default_socket, sizeof default_socket, "/run/jrun-engine/engine-%s-%s.sock", JRUN_BUILD_ID, self_dir);
+    if (n < 0 || (size_t)n >= sizeof default_socket) {
+        default_socket[0] = '\0'; /* too long for a socket address: no engine for this install */
+        return;
+    }
+    for (char *c = default_socket + strlen("/run/jrun-engine/"); *c; c++)
+        if (*c == '/') *c = '_';
+}
 /* How long a call waits for an engine it just started before it runs in its own JVM (JRUN_ENGINE_WAIT_MS). */
 #define DEFAULT_WAIT_MS 1000
 
@@ -137,7 +149,7 @@ static int put_string(const char *s) {
 static int wanted_env(const char *e) {
     return !strncmp(e, "XDG_RUNTIME_DIR=", 16) || !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "JRUN_", 5) ||
            !strncmp(e, "LISTEN_FDS=", 11) || !strncmp(e, "LISTEN_PID=", 11) ||
-           !strncmp(e, "DBUS_SYSTEM_BUS_ADDRESS=", 24);
+           !strncmp(e, "DBUS_SYSTEM_BUS_ADDRESS=", 24) || !strncmp(e, "USER=", 5);
 }
 
 static const char *build_frame(int argc, char **argv) {
@@ -184,7 +196,7 @@ static const char *safe_dir(const char *socket_path) {
     char *slash = strrchr(dir, '/');
     if (slash == NULL || slash == dir) return "socket path must be absolute, not in /";
     *slash = '\0';
-    if (strcmp(socket_path, DEFAULT_SOCKET) == 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
+    if (strcmp(socket_path, default_socket) == 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
         return "cannot create the engine's directory";
     struct stat st;
     if (lstat(dir, &st) < 0) return "no engine directory";
@@ -506,7 +518,9 @@ int main(int argc, char **argv) {
     const char *path = getenv("JRUN_ENGINE_SOCKET");
     if (path == NULL || *path == '\0') {
         if (geteuid() != 0) fallback(argv, "not root (the default engine is root's; JRUN_ENGINE_SOCKET names another)");
-        path = DEFAULT_SOCKET;
+        name_default_socket();
+        if (default_socket[0] == '\0') fallback(argv, "this install's directory is too long for the engine's socket name");
+        path = default_socket;
     }
     if (path[0] != '/' || strlen(path) >= sizeof ((struct sockaddr_un *)0)->sun_path)
         fallback(argv, "JRUN_ENGINE_SOCKET is not an absolute path that fits a socket address");

@@ -45,9 +45,13 @@ final class Daemon {
         this.ownNamespaces = EngineCall.namespaces("self");
     }
 
-    /** The socket of this build's engine when none is named: a new install gets a new one. */
+    /**
+     * The socket of this build's and this install's engine when none is named (the front door's default_socket
+     * names the same file): a new build gets a new one, and two installs never share one.
+     */
     static Path defaultSocket() {
-        return Path.of(DEFAULT_DIR, "engine-" + Version.version() + "-" + Version.commit() + ".sock");
+        return Path.of(DEFAULT_DIR, "engine-" + Version.version() + "-" + Version.commit() + "-"
+                + io.jrun.core.LibDir.path().toString().replace('/', '_') + ".sock");
     }
 
     static int main(String[] args) {

@@ -43,8 +43,8 @@ public final class Rootless {
      */
     public static Path defaultRoot() {
         if (euidIsRoot() && !inUserNamespace()) return ROOT_DEFAULT;
-        if (euidIsRoot() && "root".equals(System.getenv("USER"))) return ROOT_DEFAULT;
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (euidIsRoot() && "root".equals(CallEnv.get("USER"))) return ROOT_DEFAULT;
+        String xdg = CallEnv.get("XDG_RUNTIME_DIR");
         if (xdg == null || xdg.isEmpty() || !xdg.startsWith("/")) return ROOT_DEFAULT;
         Path root = Path.of(xdg, "jrun");
         if (!Files.isDirectory(root)) {
