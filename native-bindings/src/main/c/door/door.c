@@ -47,6 +47,15 @@
 #define WAIT 7
 #define EXITED 8
 #define MAX_HELPERS 4
+/* How long a call waits for an engine it just started before it runs in its own JVM (JRUN_ENGINE_WAIT_MS). */
+#define DEFAULT_WAIT_MS 1000
+
+extern char **environ;
+
+static int debug;
+static const char *subcommand;
+static char self_dir[4096];
+
 /* One engine per build and per install: /run/jrun-engine/engine-BUILD-LIBDIR.sock, LIBDIR's '/' as '_' (Daemon.java's
  * defaultSocket names the same file), so two installs of one build never serve each other's calls. */
 static char default_socket[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
@@ -60,14 +69,6 @@ static void name_default_socket(void) {
     for (char *c = default_socket + strlen("/run/jrun-engine/"); *c; c++)
         if (*c == '/') *c = '_';
 }
-/* How long a call waits for an engine it just started before it runs in its own JVM (JRUN_ENGINE_WAIT_MS). */
-#define DEFAULT_WAIT_MS 1000
-
-extern char **environ;
-
-static int debug;
-static const char *subcommand;
-static char self_dir[4096];
 
 static void note(const char *what, const char *why) {
     if (debug) dprintf(2, "jrun-door: %s: %s\n", what, why);
