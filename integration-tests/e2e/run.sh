@@ -30,6 +30,7 @@ source "$E2E_DIR/scenarios/engine.sh"
 source "$E2E_DIR/scenarios/daily.sh"
 source "$E2E_DIR/scenarios/rootless.sh"
 source "$E2E_DIR/scenarios/checkpoint.sh"
+source "$E2E_DIR/scenarios/init.sh"
 
 # for scenarios that pipe into, or run under script(1), a client wrapper in a fresh bash
 export RT E2E_ROOT E2E_NS PODMAN_MODE
@@ -76,7 +77,7 @@ for client in $E2E_CLIENTS; do
     podman)
       export PODMAN_MODE=json; start_podman
       CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT" ${E2E_RUN_OPTS:-}); engine_scenarios podman; daily_engine_scenarios podman; daily_engine_scenarios2 podman; daily_engine_scenarios3 podman
-      checkpoint_scenarios podman ;;
+      init_engine_scenarios podman; checkpoint_scenarios podman ;;
     podman-plain)
       export PODMAN_MODE=plain; start_podman
       CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT" ${E2E_RUN_OPTS:-}); engine_basic_scenarios podman-plain ;;

@@ -79,6 +79,8 @@ public final class SandboxAgent {
             byte[] payload = receive(c, fds);
             if (fds[0] < 0) throw new JrunException("no listener fd with the container state");
             id = containerId(payload);
+            // it names paths (the evidence directory, the state dir): jrun's own id rules, runc's
+            io.jrun.core.spec.SpecValidator.validateId(id);
             serveNotifications(fds[0], id);
         } catch (RuntimeException e) {
             err.println("jrun sandbox-agent: container " + id + ": " + e.getMessage());

@@ -49,11 +49,28 @@ final class Violations {
             } catch (IOException | RuntimeException e) {
                 evidenceError = e.getMessage();
             }
-            audit(record(id, n, "killed", dir, freeze + (evidenceError == null ? "" : "; evidence: " + evidenceError)));
-            mark(id);
-            destroy(id);
+            boolean known = engine.store().exists(id);
+            if (!known) {
+                // not a container of our --root: stop the offender itself (it is blocked in our notification, so
+                // its pid cannot have been reused); closing the fd alone would let its syscall fail with ENOSYS
+                killQuietly(n.pid());
+            }
+            audit(record(id, n, "killed", dir, freeze + (evidenceError == null ? "" : "; evidence: " + evidenceError)
+                    + (known ? "" : "; not a container under this --root: only pid " + n.pid() + " killed")));
+            if (known) {
+                mark(id);
+                destroy(id);
+            }
         }
         return true;
+    }
+
+    private void killQuietly(int pid) {
+        try {
+            sys.kill(pid, SIGKILL);
+        } catch (SyscallException e) {
+            // already gone
+        }
     }
 
     private String freeze(String id) {

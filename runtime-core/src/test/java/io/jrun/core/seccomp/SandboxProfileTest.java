@@ -71,4 +71,28 @@ class SandboxProfileTest {
         assertTrue(back.mounts().stream().anyMatch(m -> m.destination().equals("/tmp") && m.options().contains("size=16m")));
         assertTrue(back.process().rlimits().contains(new Spec.Rlimit("RLIMIT_CORE", 0, 0)));
     }
+
+    /**
+     * The cost of an allowed call, counted without a clock: BPF instructions the kernel runs for it, under the
+     * sandbox's filter and under `jrun spec`'s default profile (docs/sandbox.md "Numbers"). Both are a binary
+     * search on the syscall number, so an allowed call costs about the same; the sandbox's may not be dearer
+     * by more than a few comparisons.
+     */
+    @Test
+    void anAllowedCallCostsAboutWhatTheDefaultProfileCharges() {
+        CompiledFilter def = SeccompCompiler.compile(
+                SeccompProfiles.defaultFor(java.util.Set.copyOf(io.jrun.core.spec.DefaultSpec.create().process().capabilities().bounding()), Arch.X86_64),
+                Arch.X86_64);
+        StringBuilder report = new StringBuilder("BPF instructions per call (sandbox/default):");
+        for (String name : new String[] {"read", "write", "getppid", "clock_gettime", "futex", "mmap", "exit_group"}) {
+            int nr = Arch.X86_64.table().number(name);
+            BpfInterpreter sb = BpfInterpreter.of(F, false), df = BpfInterpreter.of(def, false);
+            sb.run(nr, AUDIT_X86_64, 0, new long[6]);
+            df.run(nr, AUDIT_X86_64, 0, new long[6]);
+            report.append(' ').append(name).append(' ').append(sb.steps).append('/').append(df.steps);
+            assertTrue(sb.steps <= df.steps + 4, name + ": " + sb.steps + " vs " + df.steps);
+        }
+        System.out.println(report.append("; program ").append(F.instructionCount()).append('/')
+                .append(def.instructionCount()).append(" instructions"));
+    }
 }
