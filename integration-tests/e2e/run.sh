@@ -70,7 +70,7 @@ for client in $E2E_CLIENTS; do
   case $client in
     ctr)
       start_containerd || { echo "not ok - containerd did not start"; FAILED=$((FAILED + 1)); continue; }
-      ctr_scenarios; daily_ctr_scenarios; daily_ctr_scenarios2; daily_ctr_scenarios3 ;;
+      ctr_scenarios; daily_ctr_scenarios; daily_ctr_scenarios2; daily_ctr_scenarios3; checkpoint_ctr_scenarios ;;
     docker)
       start_docker || { echo "not ok - dockerd did not start"; FAILED=$((FAILED + 1)); continue; }
       CLI=docker_; RUN_OPTS=(--runtime e2e --network none ${E2E_RUN_OPTS:-}); engine_scenarios docker; daily_engine_scenarios docker; daily_engine_scenarios2 docker; daily_engine_scenarios3 docker ;;

@@ -4,14 +4,16 @@ server, a counter sent every 50 ms, each echo checked. It never reconnects: any 
 with a failure. It stops when STOP_FILE exists and then reports: the four-tuple, how many counters went out and
 came back, whether any was lost or out of order, and the longest wait for an echo (the downtime a client saw).
 
-usage: migrate-client.py HOST PORT STOP_FILE REPORT_FILE
+usage: migrate-client.py HOST PORT STOP_FILE REPORT_FILE READY_FILE
+READY_FILE is created once 10 echoes came back: the connection is established and in use before the demo
+checkpoints the server.
 """
 import socket
 import sys
 import threading
 import time
 
-host, port, stop_file, report_file = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+host, port, stop_file, report_file, ready_file = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 sock = socket.create_connection((host, port), timeout=60)
 sock.settimeout(1.0)  # the receive loop wakes up to see whether the sender has stopped
 tuple4 = "%s:%d -> %s:%d" % (sock.getsockname() + sock.getpeername())
@@ -56,6 +58,8 @@ try:
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
             received += 1
+            if received == 10:
+                open(ready_file, "w").close()
             if int(line) != received and bad is None:
                 bad = "expected %d, got %s" % (received, line.decode())
 except OSError as e:

@@ -74,9 +74,12 @@ bundle "$work/bundle-b" "$cgparent/b"
 
 "$jrun" --root "$work/host-a" run -d --bundle "$work/bundle-a" echo-a </dev/null >/dev/null 2>&1
 for i in $(seq 100); do ip netns exec "$ns_srv" cat /proc/net/tcp /proc/net/tcp6 | grep -q ':1388 [0-9A-F]*:0000 0A' && break; sleep 0.05; done
-ip netns exec "$ns_cli" python3 "$here/migrate-client.py" 169.254.77.1 5000 "$work/stop" "$work/report" &
+ip netns exec "$ns_cli" python3 "$here/migrate-client.py" 169.254.77.1 5000 "$work/stop" "$work/report" \
+    "$work/ready" &
 client=$!
-sleep 1
+# the connection must be established and carrying counters before the checkpoint
+for i in $(seq 600); do [ -e "$work/ready" ] && break; sleep 0.05; done
+[ -e "$work/ready" ] || { echo "the client did not get 10 echoes in 30 s" >&2; exit 1; }
 
 t0=$(date +%s%N)
 "$jrun" --root "$work/host-a" checkpoint --tcp-established --image-path "$work/images-a" echo-a

@@ -132,7 +132,7 @@ public final class CheckpointEngine {
             String key = externalFile(pid, fd, ids);
             if (key != null) {
                 stdio.put(fd, key);
-                a.add("--external", key);
+                a.add("--external", key.split("\t")[0]);
             }
         }
         Map<String, String> cgroups = new LinkedHashMap<>();
@@ -166,7 +166,10 @@ public final class CheckpointEngine {
             }
             if (mntId == null || containerMounts.contains(mntId)) return null;
             long ino = ((Number) Files.getAttribute(link, "unix:ino")).longValue();
-            return "file[" + Integer.toHexString(Integer.parseInt(mntId)) + ":" + Long.toHexString(ino) + "]";
+            int mode = ((Number) Files.getAttribute(link, "unix:mode")).intValue();
+            // the mode goes with the key: restore needs it for a FIFO (see RestoreEngine.stdio)
+            return "file[" + Integer.toHexString(Integer.parseInt(mntId)) + ":" + Long.toHexString(ino) + "]"
+                    + "\t" + Integer.toOctalString(mode);
         } catch (IOException | RuntimeException e) {
             return null; // no such fd (closed by the program): nothing to describe
         }

@@ -172,7 +172,11 @@ public final class RestoreEngine {
 
     /** The restored init's stdio is restore's own (runc's rule): files as criu's external keys, pipes by inode. */
     private static void stdio(CriuArgs a, Manifest m, Path images) {
-        m.stdio().forEach((fd, key) -> a.add("--inherit-fd", "fd[" + fd + "]:" + key));
+        m.stdio().forEach((fd, entry) -> {
+            String[] keyMode = entry.split("\t");
+            if (keyMode.length > 1) matchFifoMode(fd, Integer.parseInt(keyMode[1], 8));
+            a.add("--inherit-fd", "fd[" + fd + "]:" + keyMode[0]);
+        });
         Path desc = images.resolve("descriptors.json");
         if (!Files.exists(desc)) return;
         try {
@@ -185,6 +189,31 @@ public final class RestoreEngine {
         } catch (IOException e) {
             throw new JrunException("read " + desc + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * containerd's shim gives the container FIFOs at create and pipes at restore; criu checks that an inherited
+     * file has the dumped file's mode, and a pipe's (0600) is not the FIFO's (0644 here). A pipe's permission
+     * bits only govern reopening it through /proc, so restore gives jrun's own pipe the FIFO's bits.
+     */
+    private static void matchFifoMode(int fd, int dumped) {
+        final int fifo = 0010000;
+        Path self = Path.of("/proc/self/fd/" + fd);
+        try {
+            int mode = ((Number) Files.getAttribute(self, "unix:mode")).intValue();
+            if ((mode & 0170000) != fifo || (dumped & 0170000) != fifo || (mode & 07777) == (dumped & 07777)) return;
+            Files.setPosixFilePermissions(self, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    rwx(dumped & 0777)));
+        } catch (IOException | RuntimeException e) {
+            // criu names the mismatch if it matters
+        }
+    }
+
+    private static String rwx(int bits) {
+        String all = "rwxrwxrwx";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 9; i++) sb.append((bits & (0400 >> i)) != 0 ? all.charAt(i) : '-');
+        return sb.toString();
     }
 
     /** External mounts of the checkpoint: cgroup mounts onto the new cgroup's directories, binds onto the bundle's sources. */

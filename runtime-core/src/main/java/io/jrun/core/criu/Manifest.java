@@ -14,7 +14,7 @@ import java.util.Map;
  * What checkpoint tells restore beside criu's images, in {@code jrun-criu.txt} of the image directory: how each
  * of the init's stdio fds was dumped (its criu key when it was an external file, e.g. a host /dev/null), which
  * cgroup v1 hierarchy each external cgroup mount in the container showed, and which bind mounts were external.
- * One entry a line, tab-separated: {@code stdio FD KEY}, {@code cgroup MOUNTPOINT CONTROLLER}, {@code bind DEST}.
+ * One entry a line, tab-separated: {@code stdio FD KEY MODE} (MODE: the file's st_mode, octal), {@code cgroup MOUNTPOINT CONTROLLER}, {@code bind DEST}.
  * runc's {@code descriptors.json} (the stdio link targets) is written too, for tools that read it.
  */
 public record Manifest(Map<Integer, String> stdio, Map<String, String> cgroupMounts, List<String> binds) {
@@ -48,7 +48,7 @@ public record Manifest(Map<Integer, String> stdio, Map<String, String> cgroupMou
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] f2 = line.split("\t");
             switch (f2[0]) {
-                case "stdio" -> stdio.put(Integer.parseInt(f2[1]), f2[2]);
+                case "stdio" -> stdio.put(Integer.parseInt(f2[1]), f2.length > 3 ? f2[2] + "\t" + f2[3] : f2[2]);
                 case "cgroup" -> cgroups.put(f2[1], f2[2]);
                 case "bind" -> binds.add(f2[1]);
                 default -> throw new JrunException(f + ": unknown entry " + f2[0]);
