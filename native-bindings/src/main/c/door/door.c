@@ -112,13 +112,17 @@ static const char *unusual(int argc, char **argv) {
     subcommand = cmd;
     for (int i = 1; i < argc; i++)
         if (!printable(argv[i])) return "an argument that is not printable ASCII";
-    if (cmd == NULL) return "no subcommand";
-    /* The engine refuses what it does not serve (run and exec in the foreground, an argv it finds unusual); this
-     * list only spares the other subcommands the round trip. */
-    static const char *const served[] = {"state", "start", "kill", "delete", "list", "create", "run", "exec"};
-    int known = 0;
-    for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) known |= !strcmp(cmd, served[i]);
-    if (!known) return "subcommand not served by the engine";
+    if (cmd == NULL) {
+        /* --version alone is answered by the engine too (Main.execute prints it): no JVM start for a probe. */
+        if (!(argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v")))) return "no subcommand";
+    } else {
+        /* The engine refuses what it does not serve (run and exec with a terminal, an argv it finds unusual);
+         * this list only spares the other subcommands the round trip. */
+        static const char *const served[] = {"state", "start", "kill", "delete", "list", "create", "run", "exec"};
+        int known = 0;
+        for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) known |= !strcmp(cmd, served[i]);
+        if (!known) return "subcommand not served by the engine";
+    }
     if (getenv("JRUN_TRACE") || getenv("JRUN_TEST_PAUSE_AT")) return "JRUN_TRACE or JRUN_TEST_PAUSE_AT is set";
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0) return "stdin, stdout or stderr is closed";
@@ -555,7 +559,8 @@ int main(int argc, char **argv) {
     if (kind == EXIT) return (int)(status & 0xff);
     /* The engine died during the call. Reading the state again is harmless; a start, kill, delete or create may
      * have happened (in part: `delete --force` cleans up a half-made container), so it is not repeated. */
-    if (!strcmp(subcommand, "state") || !strcmp(subcommand, "list")) fallback(argv, "engine exited during a read-only call");
+    if (subcommand == NULL || !strcmp(subcommand, "state") || !strcmp(subcommand, "list"))
+        fallback(argv, "engine exited during a read-only call");
     dprintf(2, "jrun: the resident engine exited during the call\n");
     return 1;
 }

@@ -213,9 +213,13 @@ class EngineIT extends ItBase {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("jrun-door: fallback (own JVM): subcommand not served"), r.toString());
         assertEquals(viaJvm(null, "features").out(), r.out());
+        assertFalse(Files.exists(Path.of(socket + ".pid")), "no engine started for calls it does not serve");
+        // --version alone is the engine's (a probe must not cost a JVM start); with other options, a JVM's
         Jrun.Result version = viaEngine(null, "--version");
         assertEquals(viaJvm(null, "--version").toString(), version.toString());
-        assertFalse(Files.exists(Path.of(socket + ".pid")), "no engine started for calls it does not serve");
+        assertTrue(enginePid() > 0, "--version alone goes to the engine");
+        Jrun.Result debugVersion = viaEngine(null, "--debug", "--version");
+        assertTrue(debugVersion.err().contains("jrun-door: fallback (own JVM): no subcommand"), debugVersion.toString());
     }
 
     @Test
