@@ -71,7 +71,7 @@ install: build
 	bash packaging/criu/install-criu.sh $(DEST_LIBDIR)/criu # checkpoint/restore's criu (docs/checkpoint.md)
 	$(MAKE) --no-print-directory aot
 	$(if $(DESTDIR),,$(MAKE) --no-print-directory retire-engines)
-	$(if $(DESTDIR),,@$(BINDIR)/jrun --version | head -1)
+	$(if $(DESTDIR),,@JRUN_DAEMON=off $(BINDIR)/jrun --version | head -1)
 
 # A new install replaces this install's running engines (their sockets end in LIBDIR, '/' as '_'): each leaves
 # within 5 s of its socket being removed (in-flight calls finish), and the next call starts this build's engine.

@@ -113,8 +113,13 @@ static const char *unusual(int argc, char **argv) {
     for (int i = 1; i < argc; i++)
         if (!printable(argv[i])) return "an argument that is not printable ASCII";
     if (cmd == NULL) {
-        /* --version alone is answered by the engine too (Main.execute prints it): no JVM start for a probe. */
-        if (!(argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v")))) return "no subcommand";
+        /* --version (with global options) is answered by the engine too: no JVM start for a probe. */
+        int version = 0;
+        for (int i = 1; i < argc; i++) {
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return "no subcommand";
+            version |= !strcmp(argv[i], "--version") || !strcmp(argv[i], "-v");
+        }
+        if (!version) return "no subcommand";
     } else {
         /* The engine refuses what it does not serve (run and exec with a terminal, an argv it finds unusual);
          * this list only spares the other subcommands the round trip. */

@@ -214,12 +214,13 @@ class EngineIT extends ItBase {
         assertTrue(r.err().contains("jrun-door: fallback (own JVM): subcommand not served"), r.toString());
         assertEquals(viaJvm(null, "features").out(), r.out());
         assertFalse(Files.exists(Path.of(socket + ".pid")), "no engine started for calls it does not serve");
-        // --version alone is the engine's (a probe must not cost a JVM start); with other options, a JVM's
+        // --version is the engine's (a probe must not cost a JVM start); --help stays a JVM's
         Jrun.Result version = viaEngine(null, "--version");
         assertEquals(viaJvm(null, "--version").toString(), version.toString());
-        assertTrue(enginePid() > 0, "--version alone goes to the engine");
-        Jrun.Result debugVersion = viaEngine(null, "--debug", "--version");
-        assertTrue(debugVersion.err().contains("jrun-door: fallback (own JVM): no subcommand"), debugVersion.toString());
+        assertTrue(enginePid() > 0, "--version goes to the engine");
+        assertServedByEngine(viaEngine(null, "--debug", "--version"));
+        Jrun.Result help = viaEngine(null, "--debug", "--help");
+        assertTrue(help.err().contains("jrun-door: fallback (own JVM): no subcommand"), help.toString());
     }
 
     @Test

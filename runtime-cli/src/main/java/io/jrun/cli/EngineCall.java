@@ -96,7 +96,7 @@ final class EngineCall implements CallerSide {
             if (r.env(name) != null) return name + " is set";
         }
         Invocation inv = PlainArgv.parse(Main.globalParams(), Main.COMMANDS, r.args());
-        if (inv != null && inv.command() == null && r.argv().size() == 1 && inv.global().has("--version")) return null;
+        if (inv != null && inv.command() == null && inv.global().has("--version") && !inv.global().has("--help")) return null;
         if (inv == null || inv.command() == null) return "argv not plain";
         String name = inv.command().name();
         if (!FORWARDED.contains(name)) return name + " is not served by the engine";
