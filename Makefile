@@ -111,12 +111,17 @@ test: unit-test it
 e2e: install
 	bash integration-tests/e2e/run.sh $(BINDIR)/jrun; status=$$?; $(BINDIR)/jrun daemon --stop; exit $$status
 
-# The clients with JRUN_DAEMON=off in their environment (the shims and conmon pass it on to jrun); it fails if
-# any call still reached an engine.
+# The clients with JRUN_DAEMON=off: not all of them pass their environment on to the runtime (a call reached the
+# engine when it was only exported to them), so they get a `jrun` that sets it (E2E_OFF_DIR/jrun, a two-line sh
+# wrapper, named jrun as podman's runtime_supports_json wants). It fails if any call still reached an engine.
+E2E_OFF_DIR := /tmp/jrun-e2e-off
 e2e-off:
 	$(BINDIR)/jrun daemon --stop
-	JRUN_DAEMON=off bash integration-tests/e2e/run.sh $(BINDIR)/jrun
-	@if cat /run/jrun-engine/*.pid 2>/dev/null | grep -q .; then echo "e2e-off: a call reached the engine"; $(BINDIR)/jrun daemon --stop; exit 1; fi
+	rm -rf $(E2E_OFF_DIR) && mkdir -p $(E2E_OFF_DIR)
+	printf '#!/bin/sh\nJRUN_DAEMON=off exec %s "$$@"\n' $(BINDIR)/jrun > $(E2E_OFF_DIR)/jrun && chmod 0755 $(E2E_OFF_DIR)/jrun
+	bash integration-tests/e2e/run.sh $(E2E_OFF_DIR)/jrun; status=$$?; rm -rf $(E2E_OFF_DIR); \
+	if cat /run/jrun-engine/*.pid 2>/dev/null | grep -q .; then echo "e2e-off: a call reached the engine"; $(BINDIR)/jrun daemon --stop; exit 1; fi; \
+	exit $$status
 
 # SOAK_N lifecycles through one engine, its RSS, threads and fds before and after (bench/engine-soak.sh).
 SOAK_N ?= 2000

@@ -423,4 +423,23 @@ class EngineIT extends ItBase {
         assertEquals(7, run.exitValue(), new String(run.getErrorStream().readAllBytes()));
         same("state", "c1");
     }
+
+    /**
+     * A foreground run whose config.json is /dev/zero (or a FIFO): the engine's look for "terminal" must not read
+     * it (it once ran the engine out of heap); the call gets a JVM's error, and the engine serves on.
+     */
+    @Test
+    void aConfigTheEngineMustNotReadGoesToAJvm() throws Exception {
+        assertServedByEngine(viaEngine(null, "--debug", "list"));
+        long pid = enginePid();
+        Path b = Files.createDirectories(work.resolve("zero"));
+        Files.createSymbolicLink(b.resolve("config.json"), Path.of("/dev/zero"));
+        Jrun.Result jvm = viaJvm(null, "run", "--bundle", b.toString(), "z");
+        Jrun.Result eng = viaEngine(null, "run", "--bundle", b.toString(), "z");
+        assertEquals(jvm.toString(), eng.toString());
+        assertNotEquals(0, eng.code());
+        assertServedByEngine(viaEngine(null, "--debug", "state", "nope"));
+        assertEquals(pid, enginePid(), "the same engine serves on");
+        assertFalse(Files.readString(Path.of(socket + ".log")).contains("OutOfMemoryError"));
+    }
 }

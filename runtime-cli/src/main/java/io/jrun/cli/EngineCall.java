@@ -30,6 +30,7 @@ final class EngineCall implements CallerSide {
     /** How long the engine waits for the front door to spawn a helper (a fork and an exec). */
     private static final int SPAWN_TIMEOUT_MILLIS = 10_000;
     private static final Pattern TERMINAL_TRUE = Pattern.compile("\"terminal\"\\s*:\\s*true");
+    private static final long MAX_PEEK_BYTES = 4L << 20;
     /** The process-wide call context (fds 0-2, cwd, umask, Main's per-call state) is one call's at a time. */
     private static final ReentrantLock TURN = new ReentrantLock(true);
 
@@ -123,6 +124,9 @@ final class EngineCall implements CallerSide {
         }
         Path p = file.startsWith("/") ? Path.of(file) : Path.of("/proc/self/fd/" + fds[3]).resolve(file);
         try {
+            // Only a bounded look at a regular file: a huge one, a device (/dev/zero) or a fifo is for a JVM of its
+            // own to read and refuse (a config of /dev/zero once ran this engine out of heap).
+            if (!Files.isRegularFile(p) || Files.size(p) > MAX_PEEK_BYTES) return true;
             return TERMINAL_TRUE.matcher(Files.readString(p)).find();
         } catch (IOException | RuntimeException e) {
             return true;
