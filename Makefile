@@ -113,8 +113,9 @@ e2e: install
 
 # The clients with JRUN_DAEMON=off: not all of them pass their environment on to the runtime (a call reached the
 # engine when it was only exported to them), so they get a `jrun` that sets it (E2E_OFF_DIR/jrun, a two-line sh
-# wrapper, named jrun as podman's runtime_supports_json wants). It fails if any call still reached an engine.
-E2E_OFF_DIR := /tmp/jrun-e2e-off
+# wrapper, named jrun as podman's runtime_supports_json wants; outside E2E_ROOT, whose teardown ends every process
+# naming it). It fails if any call still reached an engine.
+E2E_OFF_DIR := /tmp/jrun-off-runtime
 e2e-off:
 	$(BINDIR)/jrun daemon --stop
 	rm -rf $(E2E_OFF_DIR) && mkdir -p $(E2E_OFF_DIR)
