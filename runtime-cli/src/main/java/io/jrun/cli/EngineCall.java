@@ -43,6 +43,13 @@ final class EngineCall implements CallerSide {
     private int callerPid;
     private int umask;
     private int engineUmask;
+    /**
+     * The call's own stdout and stderr streams over fds 1 and 2. Fresh for each call: a stream whose write failed
+     * (the caller's pipe closed early, `jrun --version | head -1`) keeps its unwritten buffer, and a shared one
+     * would hand those bytes to the next call's stdout.
+     */
+    private final java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+    private final java.io.PrintStream err = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
 
     EngineCall(NativeSyscalls sys, int fd, int uid, List<Path> engineNamespaces) {
         this.sys = sys;
@@ -157,7 +164,7 @@ final class EngineCall implements CallerSide {
             enter();
             sys.sendPacket(fd, EngineFrame.reply(EngineFrame.ACCEPTED, 0, null), null);
             try {
-                return CallEnv.with(r.envMap(), () -> CallerSide.with(this, () -> Main.execute(r.args(), System.out, System.err)));
+                return CallEnv.with(r.envMap(), () -> CallerSide.with(this, () -> Main.execute(r.args(), out, err)));
             } catch (Throwable t) { // a failed call fails, the engine stays
                 System.err.println("jrun: " + t);
                 return 1;
@@ -175,9 +182,13 @@ final class EngineCall implements CallerSide {
     private void enter() {
         engineUmask = sys.umask(umask);
         sys.callContext(fds[0], fds[1], fds[2], fds[3]);
+        System.setOut(out);
+        System.setErr(err);
     }
 
     private void leave() {
+        out.flush();
+        err.flush();
         sys.callContext(-1, -1, -1, -1);
         sys.umask(engineUmask);
     }
