@@ -223,6 +223,36 @@ class EngineIT extends ItBase {
         assertTrue(help.err().contains("jrun-door: fallback (own JVM): no subcommand"), help.toString());
     }
 
+    /**
+     * A caller that closes its pipe early ({@code jrun --version | head -c1}) made the engine's shared stdout keep
+     * the unwritten bytes, and the next call (a container's {@code run}, in the e2e) printed them first: no byte
+     * may pass from one call's stdout or stderr to another's.
+     */
+    @Test
+    void outputACallerDidNotReadNeverReachesTheNextCall() throws Exception {
+        // each call's stdout (then stderr) is a pipe whose reader is already gone: every write the engine makes fails
+        String script = """
+                import os, subprocess, sys
+                for i in range(3):
+                    for which, args in ((1, ['--version']), (2, ['state', 'nope'])):
+                        r, w = os.pipe()
+                        os.close(r)
+                        out = w if which == 1 else subprocess.DEVNULL
+                        err = w if which == 2 else subprocess.DEVNULL
+                        subprocess.run(sys.argv[1:] + args, stdout=out, stderr=err)
+                        os.close(w)
+                sys.stdout.flush()
+                sys.exit(subprocess.run(sys.argv[1:] + ['list']).returncode)
+                """;
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
+        cmd.addAll(command());
+        Jrun.Result r = Jrun.exec(null, cmd, Path.of("/dev/null"), engineEnv);
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(enginePid() > 0, "the calls went to the engine");
+        assertEquals(viaJvm(null, "list").out(), r.out(), "nothing of an earlier call's stdout: " + r);
+        assertEquals("", r.err(), "nothing of an earlier call's stderr: " + r);
+    }
+
     @Test
     void malformedFramesAreRefusedAndTheEngineSurvives() throws Exception {
         assertServedByEngine(viaEngine(null, "--debug", "list"));

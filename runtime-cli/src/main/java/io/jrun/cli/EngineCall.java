@@ -42,6 +42,9 @@ final class EngineCall implements CallerSide {
     private final int[] fds = {-1, -1, -1, -1};
     private int callerPid;
     private int umask;
+    /** The call as admit decoded and parsed it; run takes it from there (a packet is decoded and parsed once). */
+    private EngineFrame.Request request;
+    private Invocation invocation;
     private int engineUmask;
     /**
      * The call's own stdout and stderr streams over fds 1 and 2. Fresh for each call: a stream whose write failed
@@ -67,8 +70,7 @@ final class EngineCall implements CallerSide {
                 sys.sendPacket(fd, EngineFrame.reply(EngineFrame.REFUSED, 0, refusal), null);
                 return;
             }
-            EngineFrame.Request r = EngineFrame.decode(packet);
-            int status = run(r);
+            int status = run();
             sys.sendPacket(fd, EngineFrame.reply(EngineFrame.EXIT, status, null), null);
         } catch (EngineFrame.FrameException | RuntimeException e) {
             try {
@@ -96,14 +98,14 @@ final class EngineCall implements CallerSide {
         } catch (IOException e) {
             return "caller's namespaces unreadable";
         }
-        EngineFrame.Request r = EngineFrame.decode(packet);
+        EngineFrame.Request r = request = EngineFrame.decode(packet);
         for (int f : fds) {
             if (f < 0) return "expected 4 fds (stdin, stdout, stderr, cwd)";
         }
         for (String name : UNSUPPORTED_ENV) {
             if (r.env(name) != null) return name + " is set";
         }
-        Invocation inv = PlainArgv.parse(Main.globalParams(), Main.COMMANDS, r.args());
+        Invocation inv = invocation = PlainArgv.parse(Main.globalParams(), Main.COMMANDS, r.args());
         if (inv != null && inv.command() == null && inv.global().has("--version") && !inv.global().has("--help")) return null;
         if (inv == null || inv.command() == null) return "argv not plain";
         String name = inv.command().name();
@@ -157,14 +159,15 @@ final class EngineCall implements CallerSide {
     }
 
     /** Runs the call with the caller's stdio, cwd and umask, as Main would in a JVM of its own. */
-    private int run(EngineFrame.Request r) {
+    private int run() {
+        EngineFrame.Request r = request;
         umask = r.umask();
         TURN.lock();
         try {
             enter();
             sys.sendPacket(fd, EngineFrame.reply(EngineFrame.ACCEPTED, 0, null), null);
             try {
-                return CallEnv.with(r.envMap(), () -> CallerSide.with(this, () -> Main.execute(r.args(), out, err)));
+                return CallEnv.with(r.envMap(), () -> CallerSide.with(this, () -> Main.execute(invocation, out, err)));
             } catch (Throwable t) { // a failed call fails, the engine stays
                 System.err.println("jrun: " + t);
                 return 1;

@@ -66,7 +66,7 @@ final class ImageCommand implements Subcommand {
         if (verb == null) throw new UsageError("\"image\" requires a subcommand: ls, rm or prune");
         String dir = a.str("--store", null);
         boolean root = isRoot();
-        LayerStore store = new LayerStore(dir != null ? Path.of(dir).toAbsolutePath() : LayerStore.defaultDir(root), Syscalls.get());
+        LayerStore store = new LayerStore(dir != null ? io.jrun.core.CallerPaths.absolute(Path.of(dir)) : LayerStore.defaultDir(root), Syscalls.get());
         List<String> args = a.positionals.subList(1, a.positionals.size());
         switch (verb) {
             case "ls", "list" -> {

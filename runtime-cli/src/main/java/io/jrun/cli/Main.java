@@ -68,14 +68,24 @@ public final class Main {
     }
 
     static int execute(String[] args, PrintStream out, PrintStream err) {
-        String logFile = null;
-        String logFormat = "text";
+        Invocation inv;
         try {
             Params global = globalParams();
             // PlainArgv takes the argvs clients send; picocli the rest, so its usage and errors are jrun's.
-            Invocation inv = PlainArgv.parse(global, COMMANDS, args);
+            inv = PlainArgv.parse(global, COMMANDS, args);
             if (inv == null) inv = PicocliArgv.parse(global, COMMANDS, args);
-            Trace.mark("parsed");
+        } catch (RuntimeException e) {
+            return fail(err, null, "text", e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        Trace.mark("parsed");
+        return execute(inv, out, err);
+    }
+
+    /** Runs an invocation already parsed (the resident engine parsed it to admit the call). */
+    static int execute(Invocation inv, PrintStream out, PrintStream err) {
+        String logFile = null;
+        String logFormat = "text";
+        try {
             Parsed g = inv.global();
             logFile = g.str("--log", null);
             logFormat = g.str("--log-format", "text");
@@ -89,13 +99,13 @@ public final class Main {
                 return 0;
             }
             if (g.has("--help") || inv.command() == null) {
-                PicocliArgv.usage(out, global, COMMANDS, null);
+                PicocliArgv.usage(out, g.params, COMMANDS, null);
                 return g.has("--help") ? 0 : 1;
             }
             // A command that does not exist yet fails even for --help: podman probes `checkpoint --help` and
             // takes exit 0 for support.
             if (inv.args().has("--help") && inv.command().implemented()) {
-                PicocliArgv.usage(out, global, COMMANDS, inv.command());
+                PicocliArgv.usage(out, g.params, COMMANDS, inv.command());
                 return 0;
             }
             // runc's defaults: --root under $XDG_RUNTIME_DIR for a non-root caller, --rootless auto (docs/rootless.md)

@@ -20,15 +20,6 @@ final class Processes {
         }
     }
 
-    /** Reaps a child that may already be gone (ECHILD is fine). */
-    static void reap(Syscalls sys, int pid) {
-        try {
-            sys.waitpid(pid, 0);
-        } catch (SyscallException e) {
-            if (e.errno() != Errno.ECHILD) throw e;
-        }
-    }
-
     /** Signals a process that may have exited meanwhile. */
     static void signalQuietly(Syscalls sys, int pid, int signal) {
         try {

@@ -1,5 +1,6 @@
 package io.jrun.core.sandbox;
 
+import io.jrun.core.CallerPaths;
 import io.jrun.core.ContainerEngine;
 import io.jrun.core.JrunException;
 import io.jrun.core.spec.JsonTree;
@@ -61,7 +62,7 @@ public final class SandboxAgent {
     private int listen() {
         Path s = options.socket();
         try {
-            Path dir = s.toAbsolutePath().getParent();
+            Path dir = CallerPaths.absolute(s).getParent();
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Files.deleteIfExists(s);

@@ -1,5 +1,6 @@
 package io.jrun.core.sandbox;
 
+import io.jrun.core.CallerPaths;
 import io.jrun.core.ContainerControl;
 import io.jrun.core.ContainerEngine;
 import io.jrun.core.Json;
@@ -108,7 +109,7 @@ final class Violations {
     /** One line per record, appended with a single write (O_APPEND), so records never interleave. */
     private void audit(String line) {
         try {
-            Files.createDirectories(options.auditLog().toAbsolutePath().getParent());
+            Files.createDirectories(CallerPaths.absolute(options.auditLog()).getParent());
             Files.write(options.auditLog(), (line + "\n").getBytes(StandardCharsets.UTF_8),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         } catch (IOException e) {
