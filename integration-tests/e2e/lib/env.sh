@@ -132,15 +132,22 @@ docker_() {
 # lists jrun (and runc), so conmon passes --log/--log-format=json; "plain" runs it through a symlink whose name is
 # in no list, so conmon passes no global flags and errors must travel on stderr.
 PODMAN_MODE=json
-podman_conf() {
-  local d=$E2E_ROOT/podman
-  mkdir -p "$d/tmp" "$d/net" "$d/bin"
-  # podman's default ulimits (1048576) exceed the hard limits this host lets a process without CAP_SYS_RESOURCE
-  # set, so even runc fails with them (contract §5.3): pin them to what the caller already has.
-  cat > "$d/containers.conf" <<EOF
+
+# The [containers] table of every containers.conf the suite writes (root and rootless podman): no networking, and
+# podman's default ulimits (1048576), which exceed the hard limits this host lets a process without
+# CAP_SYS_RESOURCE set, so even runc fails with them (contract §5.3), pinned to what the caller already has.
+podman_containers_table() {
+  cat <<EOF
 [containers]
 netns = "none"
 default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=32768:32768"]
+EOF
+}
+
+podman_conf() {
+  local d=$E2E_ROOT/podman
+  mkdir -p "$d/tmp" "$d/net" "$d/bin"
+  { podman_containers_table; cat <<EOF; } > "$d/containers.conf"
 
 [network]
 network_config_dir = "$d/net"

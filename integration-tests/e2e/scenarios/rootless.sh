@@ -29,11 +29,8 @@ start_rootless_podman() {
     grep -qs "^$RL_USER:" "$f" || echo "$RL_USER:$((2000000000 + (uid % 1000) * 65536)):65536" >> "$f"
   done
   mkdir -p "/run/user/$uid" && chown "$RL_USER:" "/run/user/$uid" && chmod 700 "/run/user/$uid"
-  # the same ulimit pin as root podman's (podman_conf); networking off: no slirp4netns or pasta needed
-  cat > "$RL_HOME/containers.conf" <<EOF
-[containers]
-netns = "none"
-default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=32768:32768"]
+  # root podman's [containers] table (networking off: no slirp4netns or pasta needed)
+  { podman_containers_table; cat <<EOF; } > "$RL_HOME/containers.conf"
 
 [engine]
 cgroup_manager = "cgroupfs"
