@@ -170,12 +170,12 @@ class RootlessEngineIT {
         assertEquals("kind 3: caller's uid 0 is not the engine's (" + u.uid + ")", root.out().trim(), root.toString());
         // a second user cannot even connect: the directory is the first user's, 0700
         Jrun.Result second = Jrun.exec(null, List.of("setpriv", "--reuid=" + other.uid, "--regid=" + other.gid,
-                "--clear-groups", "python3", "-c", RAW_CALL, socket.toString()));
+                "--clear-groups", "/usr/bin/python3", "-c", RAW_CALL, socket.toString()));
         assertEquals("connect: Permission denied", second.out().trim(), second.toString());
         // and neither front door dials it: the directory is not the caller's
         Jrun.Result otherDoor = other.jrun(other.home, Map.of("JRUN_ENGINE_SOCKET", socket.toString()), "--debug", "list");
         assertEquals(0, otherDoor.code(), otherDoor.toString());
-        assertFallback(otherDoor, "engine directory not private to this uid");
+        assertFallback(otherDoor, "no engine directory"); // it may not even look into the first user's runtime dir
         Jrun.Result rootDoor = Jrun.exec(null, List.of(Jrun.BIN, "--debug", "--root", u.xdg.resolve("jrun").toString(), "list"),
                 Path.of("/dev/null"), Map.of("JRUN_ENGINE_SOCKET", socket.toString(), "JRUN_DAEMON", "on"));
         assertEquals(0, rootDoor.code(), rootDoor.toString());
