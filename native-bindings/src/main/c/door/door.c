@@ -5,9 +5,9 @@
  * the output straight to those fds and replies with the exit status. For create, run -d and exec -d the engine
  * asks this process to spawn jrun-init (SPAWN): the helper, and so the container's process, is then a child of
  * the caller's process tree, as with a jrun of its own, and the caller's --preserve-fds fds reach it directly.
- * It starts the engine when none answers: root's, or for any other uid that user's own (user_engine_dir). Anything else (JRUN_DAEMON=off, an unusual argv, no engine in time, a
- * refusal) execs the one-JVM path, jrun-jvm beside this binary, with the same argv, so the call behaves exactly
- * as without the engine.
+ * It starts the engine when none answers: root's, or for any other uid that user's own (user_engine_dir).
+ * Anything else (JRUN_DAEMON=off, an unusual argv, no engine in time, a refusal) execs the one-JVM path,
+ * jrun-jvm beside this binary, with the same argv, so the call behaves exactly as without the engine.
  *
  * The wire format is EngineFrame.java's; keep the two alike. Static, single-threaded, fixed buffers, every fd
  * close-on-exec.
@@ -104,7 +104,8 @@ static const char *user_engine_dir(char *out, size_t size) {
         char keep = slash[1];
         if (slash == walk) slash[1] = '\0'; /* "/" itself */
         else *slash = '\0';
-        if (lstat(walk, &st) < 0 || !trusted_dir(&st, 1)) return "a directory above XDG_RUNTIME_DIR is not root's or this uid's alone";
+        if (lstat(walk, &st) < 0 || !trusted_dir(&st, 1))
+            return "a directory above XDG_RUNTIME_DIR is not root's or this uid's alone";
         if (slash == walk) slash[1] = keep;
         else *slash = '/';
     }
@@ -245,9 +246,8 @@ static int64_t now_ms(void) {
 }
 
 /*
- * The socket's directory must be ours alone, or another user could stand in for the engine: the default one is
- * created 0700 and must be exactly that (no access for group or other), a named one (JRUN_ENGINE_SOCKET) at
- * least writable by nobody else.
+ * The socket's directory must be ours alone, or another user could stand in for the engine: writable by nobody
+ * else; a user's default one (created 0700) open to nobody else at all, as the issue's rule asks of it.
  */
 static const char *safe_dir(const char *socket_path) {
     char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
@@ -259,7 +259,7 @@ static const char *safe_dir(const char *socket_path) {
     if (is_default && mkdir(dir, 0700) < 0 && errno != EEXIST) return "cannot create the engine's directory";
     struct stat st;
     if (lstat(dir, &st) < 0) return "no engine directory";
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (is_default ? 077 : 022)))
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (is_default && geteuid() != 0 ? 077 : 022)))
         return "engine directory not private to this uid";
     return NULL;
 }
