@@ -371,6 +371,7 @@ static int connect_engine(const char *path, const char **why) {
         *why = errno == EPERM ? "engine not of this uid" : "cannot connect to the engine";
         return -1;
     }
+    note("no engine answered; starting one", path);
     start_engine(path);
     const char *w = getenv("JRUN_ENGINE_WAIT_MS");
     int64_t wait_ms = w != NULL && *w ? atol(w) : DEFAULT_WAIT_MS;

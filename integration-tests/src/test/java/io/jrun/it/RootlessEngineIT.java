@@ -72,9 +72,12 @@ class RootlessEngineIT {
     void theLifecycleGoesThroughTheUsersEngineWithTheCallersEnvironment() throws IOException {
         Path b = u.bundle("life", "", "sleep", "300");
         String id = "ue-" + u.name;
+        assertEquals(0, u.jrun(u.home, Map.of(), "daemon", "--stop").code()); // whatever another test left running
         Jrun.Result c = call(b, "--debug", "create", id);
         assertEquals(0, c.code(), c.toString());
         assertEngine(c);
+        assertTrue(c.err().contains("jrun-door: no engine answered; starting one: " + engineDir() + "/engine-"),
+                "the first call started the user's engine: " + c);
         int engine = enginePid();
         // the default root is the caller's $XDG_RUNTIME_DIR/jrun, though the engine's own environment has no XDG_RUNTIME_DIR
         Path stateDir = u.xdg.resolve("jrun").resolve(id);
