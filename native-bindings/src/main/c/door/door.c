@@ -5,9 +5,9 @@
  * the output straight to those fds and replies with the exit status. For create, run -d and exec -d the engine
  * asks this process to spawn jrun-init (SPAWN): the helper, and so the container's process, is then a child of
  * the caller's process tree, as with a jrun of its own, and the caller's --preserve-fds fds reach it directly.
- * It starts the engine when none answers. Anything else (JRUN_DAEMON=off, an unusual argv, no engine in time, a
- * refusal) execs the one-JVM path, jrun-jvm beside this binary, with the same argv, so the call behaves exactly
- * as without the engine.
+ * It starts the engine when none answers: root's, or for any other uid that user's own (user_engine_dir).
+ * Anything else (JRUN_DAEMON=off, an unusual argv, no engine in time, a refusal) execs the one-JVM path,
+ * jrun-jvm beside this binary, with the same argv, so the call behaves exactly as without the engine.
  *
  * The wire format is EngineFrame.java's; keep the two alike. Static, single-threaded, fixed buffers, every fd
  * close-on-exec.
@@ -56,18 +56,64 @@ static int debug;
 static const char *subcommand;
 static char self_dir[4096];
 
-/* One engine per build and per install: /run/jrun-engine/engine-BUILD-LIBDIR.sock, LIBDIR's '/' as '_' (Daemon.java's
- * defaultSocket names the same file), so two installs of one build never serve each other's calls. */
+/* One engine per build, per install and per uid: DIR/engine-BUILD-LIBDIR.sock, LIBDIR's '/' as '_' (Daemon.java's
+ * defaultSocket names the same file), so two installs of one build never serve each other's calls. DIR is root's
+ * /run/jrun-engine, or a user's $XDG_RUNTIME_DIR/jrun-engine (user_engine_dir). */
 static char default_socket[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
 
-static void name_default_socket(void) {
-    int n = snprintf(default_socket, sizeof default_socket, "/run/jrun-engine/engine-%s-%s.sock", JRUN_BUILD_ID, self_dir);
+static void name_default_socket(const char *dir) {
+    int n = snprintf(default_socket, sizeof default_socket, "%s/engine-%s-%s.sock", dir, JRUN_BUILD_ID, self_dir);
     if (n < 0 || (size_t)n >= sizeof default_socket) {
         default_socket[0] = '\0'; /* too long for a socket address: no engine for this install */
         return;
     }
-    for (char *c = default_socket + strlen("/run/jrun-engine/"); *c; c++)
+    for (char *c = default_socket + strlen(dir) + 1; *c; c++)
         if (*c == '/') *c = '_';
+}
+
+/*
+ * Whether the directory st describes may hold, or lead to, this uid's engine: only root or this uid may change
+ * it. A directory others may write is acceptable on the way (not as the runtime dir itself) only with the sticky
+ * bit, as /tmp has: there nobody else can rename or remove our entry (inode(7), S_ISVTX).
+ */
+static int trusted_dir(const struct stat *st, int on_the_way) {
+    if (!S_ISDIR(st->st_mode)) return 0;
+    if (st->st_uid != geteuid() && !(on_the_way && st->st_uid == 0)) return 0;
+    return !(st->st_mode & 022) || (on_the_way && (st->st_mode & S_ISVTX));
+}
+
+/*
+ * The user's engine directory, $XDG_RUNTIME_DIR/jrun-engine, in out; NULL, or why not. The runtime dir is the
+ * user's per the XDG Base Directory spec and systemd-logind (/run/user/UID, 0700), but the variable is only the
+ * caller's word, and a socket in a directory someone else controls could be someone else's engine, which would
+ * get the caller's fds and argv. So, as runc and systemd demand of it: an absolute path to a directory owned by
+ * this uid, writable by nobody else; and, beyond them, every directory above it owned by root or this uid and
+ * writable by nobody else unless sticky, so that nobody can swap the path's components under us. The checks are
+ * made on the resolved path, and that is the one used.
+ */
+static const char *user_engine_dir(char *out, size_t size) {
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    if (xdg == NULL || *xdg == '\0') return "not root and no XDG_RUNTIME_DIR (a user's engine lives there)";
+    if (xdg[0] != '/') return "XDG_RUNTIME_DIR is not an absolute path";
+    char real[4096];
+    if (strlen(xdg) >= sizeof real || realpath(xdg, real) == NULL) return "XDG_RUNTIME_DIR does not resolve";
+    struct stat st;
+    char walk[4096];
+    snprintf(walk, sizeof walk, "%s", real);
+    for (char *slash = walk; slash != NULL; slash = strchr(slash + 1, '/')) {
+        char keep = slash[1];
+        if (slash == walk) slash[1] = '\0'; /* "/" itself */
+        else *slash = '\0';
+        if (lstat(walk, &st) < 0 || !trusted_dir(&st, 1))
+            return "a directory above XDG_RUNTIME_DIR is not root's or this uid's alone";
+        if (slash == walk) slash[1] = keep;
+        else *slash = '/';
+    }
+    if (lstat(real, &st) < 0 || !trusted_dir(&st, 0))
+        return "XDG_RUNTIME_DIR is not a directory of this uid's that nobody else may write";
+    int n = snprintf(out, size, "%s/jrun-engine", strcmp(real, "/") ? real : "");
+    if (n < 0 || (size_t)n >= size) return "XDG_RUNTIME_DIR too long";
+    return NULL;
 }
 
 static void note(const char *what, const char *why) {
@@ -199,18 +245,21 @@ static int64_t now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The socket's directory must be ours alone, or another user could stand in for the engine. */
+/*
+ * The socket's directory must be ours alone, or another user could stand in for the engine: writable by nobody
+ * else; a user's default one (created 0700) open to nobody else at all, as the issue's rule asks of it.
+ */
 static const char *safe_dir(const char *socket_path) {
     char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
     snprintf(dir, sizeof dir, "%s", socket_path);
     char *slash = strrchr(dir, '/');
     if (slash == NULL || slash == dir) return "socket path must be absolute, not in /";
     *slash = '\0';
-    if (strcmp(socket_path, default_socket) == 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return "cannot create the engine's directory";
+    int is_default = strcmp(socket_path, default_socket) == 0;
+    if (is_default && mkdir(dir, 0700) < 0 && errno != EEXIST) return "cannot create the engine's directory";
     struct stat st;
     if (lstat(dir, &st) < 0) return "no engine directory";
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (is_default && geteuid() != 0 ? 077 : 022)))
         return "engine directory not private to this uid";
     return NULL;
 }
@@ -283,7 +332,9 @@ static void start_engine(const char *path) {
     }
     setsid();
     if (fork() != 0) _exit(0);
-    leave_callers_cgroup();
+    /* Root's engine outlives the caller's cgroup (a shim's, a unit's). A user may not write the root cgroups, so
+     * a user's engine stays in the caller's (a login session's scope ends it at logout; a new one is started). */
+    if (geteuid() == 0) leave_callers_cgroup();
     umask(022);
     if (chdir("/") < 0) _exit(1);
     char log[4096 + 8], jvm[4096 + 16];
@@ -320,6 +371,7 @@ static int connect_engine(const char *path, const char **why) {
         *why = errno == EPERM ? "engine not of this uid" : "cannot connect to the engine";
         return -1;
     }
+    note("no engine answered; starting one", path);
     start_engine(path);
     const char *w = getenv("JRUN_ENGINE_WAIT_MS");
     int64_t wait_ms = w != NULL && *w ? atol(w) : DEFAULT_WAIT_MS;
@@ -512,6 +564,7 @@ static void reap_helpers(void) {
     n_helpers = 0;
 }
 
+#ifndef JRUN_NO_MAIN /* tests/test_door.c includes this file for its pure parts */
 int main(int argc, char **argv) {
     ssize_t n = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
     if (n <= 0) {
@@ -527,8 +580,12 @@ int main(int argc, char **argv) {
     if (why != NULL) fallback(argv, why);
     const char *path = getenv("JRUN_ENGINE_SOCKET");
     if (path == NULL || *path == '\0') {
-        if (geteuid() != 0) fallback(argv, "not root (the default engine is root's; JRUN_ENGINE_SOCKET names another)");
-        name_default_socket();
+        /* Root's engine serves root alone, a user's engine that user alone: each checks its caller's uid, and this
+         * process checks the engine's (dial). */
+        char dir[sizeof default_socket];
+        if (geteuid() == 0) snprintf(dir, sizeof dir, "/run/jrun-engine");
+        else if ((why = user_engine_dir(dir, sizeof dir)) != NULL) fallback(argv, why);
+        name_default_socket(dir);
         if (default_socket[0] == '\0') fallback(argv, "this install's directory is too long for the engine's socket name");
         path = default_socket;
     }
@@ -569,3 +626,4 @@ int main(int argc, char **argv) {
     dprintf(2, "jrun: the resident engine exited during the call\n");
     return 1;
 }
+#endif

@@ -9,21 +9,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * jrun run by an unprivileged user (docs/rootless.md). The test (as root) creates a user with a home, subordinate
- * ids and a runtime dir /run/user/UID, runs the installed jrun as that user (setpriv, a clean environment: no
- * JRUN_DAEMON), and removes the user, its processes, files and the test's cgroup afterwards.
+ * ids and a runtime dir /run/user/UID (RootlessUser), runs the installed jrun as that user (setpriv, a clean
+ * environment but the suite's JRUN_DAEMON: the user's resident engine by default, a JVM per call with
+ * -Djrun.daemon=off), and removes the user, its engine, processes, files and the test's cgroup afterwards.
  */
 class RootlessIT {
+    private static RootlessUser u;
     private static String user;
     private static int uid;
     private static int gid;
@@ -34,136 +33,50 @@ class RootlessIT {
     @BeforeAll
     static void createUser() throws IOException {
         assumeTrue("root".equals(System.getProperty("user.name")), "the rootless tests create a user: they need root");
-        user = "jrunrl" + TAG.substring(0, 6);
-        Jrun.Result r = Jrun.exec(null, List.of("useradd", "--create-home", "--shell", "/bin/sh", user));
-        assertEquals(0, r.code(), r.toString());
-        uid = Integer.parseInt(Jrun.exec(null, List.of("id", "-u", user)).out().trim());
-        gid = Integer.parseInt(Jrun.exec(null, List.of("id", "-g", user)).out().trim());
-        home = Path.of(Jrun.exec(null, List.of("sh", "-c", "getent passwd " + user + " | cut -d: -f6")).out().trim());
-        for (String f : List.of("/etc/subuid", "/etc/subgid")) ensureSubIds(Path.of(f));
-        xdg = Path.of("/run/user", Integer.toString(uid));
-        Files.createDirectories(xdg);
-        chown(xdg);
-        Files.setPosixFilePermissions(xdg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        u = RootlessUser.create("jrunrl");
+        user = u.name;
+        uid = u.uid;
+        gid = u.gid;
+        home = u.home;
+        xdg = u.xdg;
     }
 
     @AfterAll
     static void removeUser() throws IOException {
-        if (user == null) return;
-        // Every process the user still has (a container a failed test left) is killed by pid, then the user goes.
-        for (int i = 0; i < 50 && !userPids().isEmpty(); i++) {
-            for (int pid : userPids()) Jrun.exec(null, List.of("kill", "-9", Integer.toString(pid)));
-            sleep(100);
-        }
-        Jrun.exec(null, List.of("userdel", "--remove", user));
-        ItBase.deleteTree(xdg);
-        ItBase.deleteTree(home);
+        if (u == null) return;
+        u.remove();
         ItBase.removeCgroups("/jrun-test-rootless-" + TAG);
-        for (String f : List.of("/etc/subuid", "/etc/subgid")) {
-            // useradd allocated the user a range; userdel keeps older shadow versions' entries: drop ours
-            Path p = Path.of(f);
-            if (Files.exists(p)) {
-                List<String> keep = Files.readAllLines(p).stream().filter(l -> !l.startsWith(user + ":")).toList();
-                Files.write(p, keep);
-            }
-        }
     }
 
-    // ---------------------------------------------------------------- helpers
-
-    /** useradd allocates subordinate ids where login.defs and /etc/subuid exist; elsewhere the test adds a range. */
-    private static void ensureSubIds(Path f) throws IOException {
-        if (Files.exists(f) && Files.readAllLines(f).stream().anyMatch(l -> l.startsWith(user + ":"))) return;
-        long start = 2_000_000_000L + (uid % 1000) * 65536L;
-        Files.writeString(f, user + ":" + start + ":65536\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-    }
+    // ---------------------------------------------------------------- helpers (RootlessUser's, for this user)
 
     private static void chown(Path p) {
-        Jrun.Result r = Jrun.exec(null, List.of("chown", "-R", uid + ":" + gid, p.toString()));
-        assertEquals(0, r.code(), r.toString());
+        u.chown(p);
     }
 
-    /** The installed jrun as the test user, in {@code cwd}, with only PATH, HOME and XDG_RUNTIME_DIR set. */
+    /** The installed jrun as the test user (its resident engine by default; -Djrun.daemon=off: a JVM per call). */
     private static Jrun.Result jrun(Path cwd, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
-                "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home, "XDG_RUNTIME_DIR=" + xdg, Jrun.BIN));
-        cmd.addAll(List.of(args));
-        return Jrun.exec(cwd, cmd);
+        return u.jrun(cwd, args);
     }
 
-    private static List<Integer> userPids() {
-        List<Integer> pids = new ArrayList<>();
-        try (var s = Files.list(Path.of("/proc"))) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (!n.chars().allMatch(Character::isDigit)) continue;
-                try {
-                    if (Files.getAttribute(p, "unix:uid").equals(uid)) pids.add(Integer.parseInt(n));
-                } catch (IOException e) {
-                    // gone
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return pids;
-    }
-
-    /** The user's processes are gone (a killed init's orphans are reaped by pid 1: up to a few seconds). */
     private static void assertNoProcessLeft() {
-        for (int i = 0; i < 100 && !userPids().isEmpty(); i++) sleep(50);
-        List<String> left = new ArrayList<>();
-        for (int pid : userPids()) {
-            try {
-                left.add(pid + " " + Files.readString(Path.of("/proc", Integer.toString(pid), "stat")));
-            } catch (IOException e) {
-                // gone meanwhile
-            }
-        }
-        assertEquals(List.of(), left, "no process of the user left");
+        u.assertNoProcessLeft();
     }
 
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RootlessUser.sleep(ms);
     }
 
-    /**
-     * A bundle the user owns: busybox rootfs, config.json from `jrun spec --rootless` run as the user, then
-     * {@code edit} (a python3 statement on dict {@code c}) and the process's args.
-     */
     private static Path bundle(String name, String edit, String... args) throws IOException {
-        Path b = home.resolve(name);
-        Files.createDirectories(b);
-        Bundles.rootfs(b);
-        chown(b);
-        Jrun.Result spec = jrun(b, "spec", "--rootless");
-        assertEquals(0, spec.code(), spec.toString());
-        StringBuilder a = new StringBuilder("[");
-        for (String s : args) a.append(a.length() > 1 ? "," : "").append(Bundles.q(s));
-        a.append(']');
-        String py = "import json,sys\nf=sys.argv[1]\nc=json.load(open(f))\nc['process']['terminal']=False\n"
-                + "c['process']['args']=json.loads(sys.argv[2])\n" + edit + "\njson.dump(c,open(f,'w'),indent=1)\n";
-        Jrun.Result r = Jrun.exec(null, List.of("python3", "-c", py, b.resolve("config.json").toString(), a.toString()));
-        assertEquals(0, r.code(), r.toString());
-        return b;
+        return u.bundle(name, edit, args);
     }
 
     private static String status(Path b, String id) {
-        Jrun.Result r = jrun(b, "state", id);
-        Matcher m = Pattern.compile("\"status\": \"(\\w+)\"").matcher(r.out());
-        return m.find() ? m.group(1) : r.toString();
+        return u.status(b, id);
     }
 
     private static int statusUid(int pid) throws IOException {
-        for (String l : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
-            if (l.startsWith("Uid:")) return Integer.parseInt(l.substring(4).trim().split("\\s+")[1]);
-        }
-        throw new AssertionError("no Uid line for " + pid);
+        return RootlessUser.statusUid(pid);
     }
 
     // ---------------------------------------------------------------- tests

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -23,7 +22,6 @@ import java.util.List;
  * truth, so it can die at any moment and one-JVM calls interleave freely with its calls.
  */
 final class Daemon {
-    static final String DEFAULT_DIR = "/run/jrun-engine";
     static final int DEFAULT_IDLE_SECONDS = 300;
     /** How often an idle engine checks that its socket is still its own (removed or replaced: it exits). */
     private static final int WAKE_MILLIS = 5000;
@@ -46,12 +44,20 @@ final class Daemon {
     }
 
     /**
-     * The socket of this build's and this install's engine when none is named (the front door's default_socket
-     * names the same file): a new build gets a new one, and two installs never share one.
+     * The socket of this build's, this install's and this uid's engine when none is named (the front door's
+     * default_socket names the same file): a new build gets a new one, two installs never share one, and a user's
+     * is under the user's runtime dir (EngineDir).
      */
-    static Path defaultSocket() {
-        return Path.of(DEFAULT_DIR, "engine-" + Version.version() + "-" + Version.commit() + "-"
+    static Path defaultSocket(Path dir) {
+        return dir.resolve("engine-" + Version.version() + "-" + Version.commit() + "-"
                 + io.jrun.core.LibDir.path().toString().replace('/', '_') + ".sock");
+    }
+
+    /** This caller's engine directory; a user without a usable runtime dir has none (a one-line error). */
+    private static Path engineDir() {
+        EngineDir.Result r = EngineDir.forCaller();
+        if (r instanceof EngineDir.Refused(String reason)) throw new UsageError("no engine directory: " + reason);
+        return ((EngineDir.Dir) r).path();
     }
 
     static int main(String[] args) {
@@ -72,8 +78,13 @@ final class Daemon {
                 }
             }
             if (stop) return stop(socket);
-            if (socket == null) socket = defaultSocket();
-            if (socket.startsWith(DEFAULT_DIR)) privateDir(socket.getParent());
+            if (socket == null) {
+                Path dir = engineDir();
+                EngineDir.makePrivate(dir);
+                socket = defaultSocket(dir);
+            } else if (socket.startsWith(EngineDir.ROOT_DIR)) {
+                EngineDir.makePrivate(socket.getParent());
+            }
             return new Daemon(socket, idle * 1000).serve();
         } catch (IOException | RuntimeException e) {
             System.err.println("jrun: daemon: " + e.getMessage());
@@ -82,16 +93,16 @@ final class Daemon {
     }
 
     /**
-     * {@code --stop}: SIGTERM to the engine serving {@code socket}, or to every engine under the default directory
-     * (any build's), and waits up to 5 s for each to go; an engine is told apart from a reused pid by its
+     * {@code --stop}: SIGTERM to the engine serving {@code socket}, or to every engine under the caller's engine
+     * directory (any build's; root's, or a user's under XDG_RUNTIME_DIR: each uid stops its own), and waits up to 5 s for each to go; an engine is told apart from a reused pid by its
      * command line. CI and package removal use it so that nothing keeps running.
      */
     private static int stop(Path socket) throws IOException {
         List<Path> pidFiles;
         if (socket != null) {
             pidFiles = List.of(Path.of(socket + ".pid"));
-        } else if (Files.isDirectory(Path.of(DEFAULT_DIR))) {
-            try (var files = Files.list(Path.of(DEFAULT_DIR))) {
+        } else if (EngineDir.forCaller() instanceof EngineDir.Dir(Path dir) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try (var files = Files.list(dir)) {
                 pidFiles = files.filter(f -> f.getFileName().toString().endsWith(".sock.pid")).toList();
             }
         } else {
@@ -121,14 +132,6 @@ final class Daemon {
             throw new UsageError("--idle-timeout: not a number of seconds (1-9999999): " + v);
         }
         return Long.parseLong(v);
-    }
-
-    /** The default socket's directory: root's (the engine's uid's) alone, mode 0700. */
-    private static void privateDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
 
     /**

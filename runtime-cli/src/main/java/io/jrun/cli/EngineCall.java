@@ -89,7 +89,9 @@ final class EngineCall implements CallerSide {
     private String admit(byte[] packet) throws EngineFrame.FrameException {
         int[] cred = sys.peerCred(fd);
         callerPid = cred[0];
-        if (cred[1] != uid) return "caller's uid " + cred[1] + " is not the engine's";
+        // One engine per uid: root's serves root alone, a user's that user alone (not root either: a call runs with
+        // the engine's credentials, and root's calls are for root's engine, which its front door dials).
+        if (cred[1] != uid) return "caller's uid " + cred[1] + " is not the engine's (" + uid + ")";
         // A hook the engine runs for a call (prestart, poststart, ...) that calls jrun would wait for its turn
         // behind the very call that waits for the hook.
         if (descendsFromEngine(callerPid)) return "called from a process the engine runs (a hook)";
