@@ -67,6 +67,7 @@ c = json.load(open(f))
 c['process']['terminal'] = False
 c['process']['args'] = json.loads(args)
 c['linux'].pop('resources', None)
+c['linux'].pop('cgroupsPath', None)
 if res:
     c['linux']['resources'] = json.loads(res)
 json.dump(c, open(f, 'w'), indent=1)
@@ -90,10 +91,11 @@ check "cgroup owner" $U "$(stat -c %U $CG)"
 
 # exec into the created (not started) container: the parked init is dumpable for its owner
 t=$(now)
-out=$(as_user $S $JRUN exec c1 sh -c 'cat /proc/self/uid_map; cat /proc/self/cgroup' 2>&1)
+out=$(as_user $S $JRUN exec c1 sh -c 'cat /proc/self/uid_map; cat /proc/self/cgroup; cat /sys/fs/cgroup/pids.max' 2>&1)
 echo "TIME exec-into-created $(ms $t)"
 check "exec into created: uid_map" "0 $UID_ 1" "$(echo "$out" | head -1 | tr -s ' ' | sed 's/^ //')"
 check "exec into created: in the container's cgroup" "0::/" "$(echo "$out" | sed -n 2p)"
+check "exec into created: the cgroup2 mount shows the container's cgroup" 20 "$(echo "$out" | sed -n 3p)"
 check "status after exec" created "$(status c1)"
 
 as_user $S $JRUN start c1 || fail "start"
@@ -107,6 +109,8 @@ as_user $S $JRUN resume c1 || fail "resume"
 check "cgroup.freeze after resume" 0 "$(cat $CG/cgroup.freeze 2>&1)"
 as_user $S $JRUN update --pids-limit 10 c1 || fail "update"
 check "pids.max after update" 10 "$(cat $CG/pids.max 2>&1)"
+ev=$(as_user $S $JRUN events --stats c1 2>&1)
+if [[ $ev =~ \"pids\":\{\"current\":[1-9][0-9]*,\"limit\":10\} ]]; then pass "events --stats pids"; else fail "events --stats: $ev"; fi
 t=$(now)
 as_user $S $JRUN delete --force c1 || fail "delete --force"
 echo "TIME delete-force $(ms $t)"
@@ -131,6 +135,18 @@ t=$(now); as_user $S $JRUN run c3 || fail "run with a cgroup"; echo "TIME run-wi
 [ -e $DELEG/c3 ] && fail "cgroup c3 left after run"
 
 # ---- no delegation ----
+# an explicit cgroupsPath the user cannot create: the permission error (never dropped), nothing left
+edit '["true"]'
+python3 - "$B/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1])); c['linux']['cgroupsPath'] = 'mine/c6'; json.dump(c, open(sys.argv[1], 'w'))
+EOF
+as_user $NODELEG $JRUN create c6 2>"$W/err"; rc=$?
+check "an explicit cgroupsPath without delegation: exit status" 1 $rc
+check "an explicit cgroupsPath without delegation: the error" \
+  "jrun: create cgroup: mkdir $CGR/mine: permission denied" "$(cat "$W/err")"
+if [ -e $XDG/jrun/c6 ]; then fail "state dir left after the refused c6"; else pass "no state dir after the refused c6"; fi
+
 edit '["true"]' '{"pids":{"limit":20}}'
 as_user $NODELEG $JRUN create c4 2>"$W/err"; rc=$?
 check "limit without delegation: exit status" 1 $rc
@@ -146,7 +162,7 @@ check "no limits without delegation: runs" 0 $rc
 check "no limits without delegation: the caller's cgroup" "0::/" "$out"
 if [ -e $CGR/c5 ]; then fail "cgroup c5 made"; else pass "no cgroup made for c5"; fi
 
-left=$(ls $XDG/jrun 2>/dev/null)
+left=$(ls $XDG/jrun 2>/dev/null | grep -vx seccomp-cache)
 check "state left under $XDG/jrun" "" "$left"
 rmdir $DELEG/sub 2>/dev/null; rmdir $DELEG/session $DELEG $NODELEG 2>/dev/null
 finish

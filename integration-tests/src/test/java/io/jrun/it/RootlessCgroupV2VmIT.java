@@ -47,7 +47,7 @@ class RootlessCgroupV2VmIT {
             assumeTrue(boot.status() != VM_UNAVAILABLE, "rootless cgroup v2 VM test skipped: " + out.strip());
             assertTrue(out.contains("RESULT 0 failure(s)"), out);
             assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
-            assertTrue(out.lines().filter(l -> l.startsWith("PASS")).count() >= 25, "every check ran: " + out);
+            assertTrue(out.lines().filter(l -> l.startsWith("PASS")).count() >= 33, "every check ran: " + out);
             assertEquals(0, boot.status(), out);
         } finally {
             ItBase.deleteTree(work);
