@@ -18,6 +18,7 @@ struct jr_ctx {
 	int proc_rw;        /* O_PATH fd of our /proc/<pid> in a writable private procfs, for attr/exec; or -1 */
 	int fifo_w;        /* the exec fifo opened for writing: held until execve closes it (CLOEXEC) */
 	int last_cap;      /* /proc/sys/kernel/cap_last_cap, read early */
+	int unprivileged;  /* started with a non-zero effective uid: the caller lacks CAP_SYS_PTRACE over us */
 	int stage;
 };
 extern struct jr_ctx jr;

@@ -163,7 +163,26 @@ static void finish_and_exec(void)
 	jr_check_exec(path, sizeof path);
 
 	jr_check_fifo_reopen();
+	/* A rootless caller's `exec` into the created container opens /proc/<init>/ns/<type>, which needs
+	 * ptrace read access (proc_ns_get_link): a non-dumpable task whose mm belongs to the initial user
+	 * namespace is out of reach of anyone without CAP_SYS_PTRACE there. So the init parks dumpable, as
+	 * runc's does (nsexec.c sets non-dumpable only when joining namespaces), and is non-dumpable again
+	 * before it runs anything but the fifo wait. What parks is already the container process minus the
+	 * execve: its uid, capabilities, no_new_privs and (loaded now, below) seccomp filter, the host's /proc
+	 * dropped (jr_drop_host_procfd), /proc/self/exe a sealed memfd copy (CVE-2019-5736); its fds are the
+	 * exec fifo's O_PATH and the private pid-only procfs (CVE-2024-21626, ns.c). A container process that
+	 * attaches to it can thus do nothing it cannot do itself. Not when a process label is set: until
+	 * execve the init still has the caller's LSM label, which the container's processes must not reach. */
+	int park_dumpable = p->mode == JR_MODE_CREATE && jr.fifo_fd >= 0 && jr.unprivileged &&
+			    !(p->process_label && *p->process_label);
+	/* With no_new_privs, the filter is loaded as late as possible, so it need not allow our own set-up;
+	 * a dumpable park loads it before READY, so that no code of ours runs unfiltered while reachable. */
+	int seccomp_late = p->has_seccomp && p->no_new_privs && !park_dumpable;
+	if (p->has_seccomp && p->no_new_privs && park_dumpable)
+		jr_seccomp();
 	jr_set_stage(JR_ST_EXEC);
+	if (park_dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		JR_DIE(JR_ST_EXEC, "prctl", "PR_SET_DUMPABLE 1 for the parked init");
 	int r = jr_send_msg(jr.ctl_fd, JR_MSG_READY, NULL, 0);
 	if (r < 0)
 		_exit(1); /* Java is gone: do not start a process nobody manages */
@@ -172,14 +191,18 @@ static void finish_and_exec(void)
 		close(jr.ctl_fd);
 		jr.ctl_fd = -1;
 		jr_wait_fifo();
+		/* Our own pid 1 (--init) stays as reachable as it parked, for the same reasons, so that the
+		 * owner can exec into the running container too (its /proc/1/ns). Otherwise non-dumpable
+		 * again until the execve (which decides anew, from the program file); fail closed. */
+		if (park_dumpable && !p->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			_exit(1);
 		if (p->init)
 			jr_pid1();
 	}
 	/* exec mode keeps the CLOEXEC control socket through execve: an ERROR after READY means execve
 	 * failed, EOF means it succeeded. */
 	jr_close_fds_for_exec(p->mode == JR_MODE_CREATE ? jr.fifo_w : jr.ctl_fd, jr.listener_sock);
-	/* With no_new_privs, load the filter as late as possible, so it need not allow our own set-up. */
-	if (p->has_seccomp && p->no_new_privs)
+	if (seccomp_late)
 		jr_seccomp();
 	jr_rlimit_nofile_late();
 	jr_exec(path);
@@ -189,6 +212,7 @@ int main(int argc, char **argv)
 {
 	(void)argc; (void)argv;
 	sealed_reexec();
+	jr.unprivileged = geteuid() != 0; /* before the user namespace makes us uid 0 */
 	/* non-dumpable until execve: keeps /proc/<pid>/{mem,exe,fd} away from container processes */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	jr_set_stage(JR_ST_PLAN);

@@ -613,7 +613,19 @@ static void do_mount(const struct jr_mount *m)
 				JR_DIE(JR_ST_MOUNTS, "openat", "tmpcopyup %s", m->dest);
 			flags &= ~MS_RDONLY;	/* read-only only once filled */
 		}
-		if (mount(m->source, fdpath(tp, dst), fs, flags, *data ? data : NULL) < 0)
+		int r = mount(m->source, fdpath(tp, dst), fs, flags, *data ? data : NULL);
+		if (r < 0 && errno == EBUSY && !strcmp(fs, "cgroup2")) {
+			/* The destination already is the root of a mount of this very cgroup2 superblock (the host's
+			 * /sys/fs/cgroup, reached through the rootless spec's rbind of /sys), and the kernel refuses the
+			 * same filesystem twice on one mount point (fs/namespace.c do_add_mount: EBUSY). An empty
+			 * tmpfs on top makes the top mount another filesystem; the cgroup2 mount then goes on it.
+			 * (runc falls back to a bind of the cgroup's directory here; this keeps a cgroup2 mount,
+			 * scoped by the container's cgroup namespace like any other.) */
+			if (mount("tmpfs", fdpath(tp, dst), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=4k") < 0)
+				JR_DIE(JR_ST_MOUNTS, "mount", "tmpfs under cgroup2 on %s", m->dest);
+			r = mount(m->source, fdpath(tp, dst), fs, flags, *data ? data : NULL);
+		}
+		if (r < 0)
 			JR_DIE(JR_ST_MOUNTS, "mount", "%s (%s) on %s", m->source, fs, m->dest);
 		if (labeled)
 			free(data);

@@ -118,7 +118,7 @@ public final class ContainerEngine {
         // Only computes paths: nothing exists yet, so a bad cgroupsPath fails before the id is claimed.
         Trace.mark("config validated");
         CgroupManager cg = RootlessCgroups.choose(Cgroups.open(spec.linux().cgroupsPath(), r.id(),
-                options.systemdCgroup()).withLinuxDevices(spec.linux().devices()), spec, options.rootless(),
+                options.systemdCgroup(), options.rootless()).withLinuxDevices(spec.linux().devices()), spec, options.rootless(),
                 options.systemdCgroup());
         Deque<Runnable> undo = new ArrayDeque<>();
         Path dir = store.claim(r.id());

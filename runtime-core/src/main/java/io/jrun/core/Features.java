@@ -90,7 +90,7 @@ public final class Features {
         String cg;
         try {
             java.nio.file.Path denied = RootlessCgroups.firstUnwritable(
-                    Cgroups.open(null, "features", false).paths().values());
+                    Cgroups.open(null, "features", false, Rootless.resolve("auto")).paths().values());
             cg = denied == null ? "writable" : "none (" + denied.getParent() + " is not writable)";
         } catch (RuntimeException e) {
             cg = "none (" + e.getMessage().replace('"', '\'') + ")";

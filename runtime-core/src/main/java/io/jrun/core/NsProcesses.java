@@ -20,8 +20,8 @@ final class NsProcesses {
         if (!alive || st.pid() <= 0) return List.of();
         if (!st.privatePidNs()) return List.of(st.pid());
         String ns = link(Path.of("/proc", Integer.toString(st.pid()), "ns", "pid"));
-        // A created container's init is still jrun-init, non-dumpable, so its /proc/PID/ns is root's: only the
-        // init is known until it runs the user's program.
+        // Unreadable when the init is non-dumpable (root's /proc/PID/ns then): a rootless caller's parked init is
+        // dumpable (docs/rootless.md "Exec into a created container"), so this is only a fallback.
         if (ns == null) return List.of(st.pid());
         List<Integer> pids = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"))) {

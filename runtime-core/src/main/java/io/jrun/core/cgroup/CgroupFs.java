@@ -96,6 +96,8 @@ interface CgroupFs {
         String reason;
         if (e instanceof NoSuchFileException) {
             reason = "no such file or directory";
+        } else if (e instanceof java.nio.file.AccessDeniedException ade && ade.getReason() == null) {
+            reason = "permission denied"; // its message is the path alone, which the caller names already
         } else if (e instanceof FileSystemException fse && fse.getReason() != null) {
             reason = fse.getReason();
         } else {

@@ -18,10 +18,16 @@ import java.util.Map;
  * <p>{@code linux.cgroupsPath} is resolved as follows:
  * <ul>
  *   <li>absolute: from each hierarchy's root;</li>
- *   <li>relative: under the caller's own cgroup in each hierarchy (from /proc/self/cgroup), as runc does;</li>
+ *   <li>relative: under the caller's own cgroup in each v1 hierarchy (from /proc/self/cgroup), and on a v2 host
+ *       under the parent of the caller's own cgroup, as runc does (fs2/defaultpath.go: the caller's own cgroup
+ *       has processes in it, so the "no internal process" rule of cgroup-v2.rst would keep its children from
+ *       getting any controller; its parent, a delegated user@UID.service or a shell's delegated subtree, has
+ *       none);</li>
  *   <li>empty: {@code /jrun/<id>} from the root. Decision: runc nests an empty path under the caller's cgroup,
  *       which here is a process supervisor's cgroup (memory:/process_api/…); a container must not land in, or
- *       be limited by, the cgroup of whatever started jrun, so jrun uses a fixed absolute parent instead;</li>
+ *       be limited by, the cgroup of whatever started jrun, so jrun uses a fixed absolute parent instead.
+ *       Except for a rootless jrun on a v2 host: there, as with runc, the relative path {@code <id>}, so that a
+ *       subtree delegated to the user (which the root's /jrun never is) holds its containers;</li>
  *   <li>with {@code --systemd-cgroup}: {@code slice:prefix:name} or empty, a transient scope unit
  *       ({@link SystemdCgroupManager}; cgroup v2 hosts running systemd only). Without it a path containing ':'
  *       is an error naming linux.cgroupsPath, since the fs driver would otherwise create a directory literally
@@ -69,9 +75,23 @@ public final class Cgroups {
         return open(host(), cgroupsPath, containerId, systemd);
     }
 
+    /** The manager for a new container of a jrun run with {@code --rootless} {@code rootless} (see the class comment). */
+    public static CgroupManager open(String cgroupsPath, String containerId, boolean systemd, boolean rootless) {
+        return open(host(), cgroupsPath, containerId, systemd, rootless);
+    }
+
     /** {@link #open(String, String, boolean)} on a given host description (tests use a temporary tree). */
     public static CgroupManager open(Host h, String cgroupsPath, String containerId, boolean systemd) {
+        return open(h, cgroupsPath, containerId, systemd, false);
+    }
+
+    /** {@link #open(String, String, boolean, boolean)} on a given host description. */
+    public static CgroupManager open(Host h, String cgroupsPath, String containerId, boolean systemd, boolean rootless) {
         String p = cgroupsPath == null ? "" : cgroupsPath;
+        if (p.isEmpty() && rootless && h.unified() && !systemd && containerId != null && !containerId.isEmpty()
+                && !containerId.contains("/") && !containerId.equals(".") && !containerId.equals("..")) {
+            p = containerId; // runc: Name=<id>, no Path: relative to the parent of the caller's cgroup
+        }
         if (systemd) {
             return SystemdCgroupManager.open(h, p, containerId);
         }
@@ -87,7 +107,7 @@ public final class Cgroups {
         }
         if (h.unified()) {
             return new CgroupV2Manager(h.unifiedMount(), dirIn(h.unifiedMount(), h.unifiedMountRoot(),
-                    h.ownCgroups().get(""), p));
+                    parentOf(h.ownCgroups().get("")), p));
         }
         Map<String, Path> dirs = new LinkedHashMap<>();
         for (String c : V1_CONTROLLERS) {
@@ -103,6 +123,13 @@ public final class Cgroups {
             throw new CgroupException("no cgroup hierarchy is mounted on this host");
         }
         return new CgroupV1Manager(dirs);
+    }
+
+    /** The parent of cgroup path {@code own} ("/" for "/" and for null), as Go's filepath.Dir. */
+    static String parentOf(String own) {
+        if (own == null) return null;
+        int slash = own.lastIndexOf('/');
+        return slash <= 0 ? "/" : own.substring(0, slash);
     }
 
     /**

@@ -193,7 +193,7 @@ public final class PlanBuilder {
         for (String type : Namespaces.JOIN_ORDER) {
             String name = Namespaces.PROC_NAMES.get(type);
             Path theirs = Path.of("/proc", Integer.toString(initPid), "ns", name);
-            String target = nsLink(theirs);
+            String target = initNsLink(theirs);
             if (target == null) continue; // namespace type unknown to this kernel (e.g. time before 5.6)
             if (target.equals(nsLink(Path.of("/proc/self/ns", name)))) continue;
             w.begin(PlanWriter.NS_JOIN).u32(Namespaces.FLAGS.get(type)).str(theirs.toString()).end();
@@ -229,6 +229,23 @@ public final class PlanBuilder {
             return p.selinuxLabel();
         }
         return null;
+    }
+
+    /**
+     * The init's namespace link, or null when it cannot be read for want of it (a type this kernel lacks, an
+     * init already gone: the helper's open then fails). Denied access is an error: a namespace skipped because
+     * its link could not be read (ptrace access to the init refused, proc(5) "/proc/pid/ns/") would run the
+     * process outside the container.
+     */
+    private static String initNsLink(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new JrunException("exec: cannot read " + p + ": permission denied (no ptrace access to the "
+                    + "container's init)", e);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static String nsLink(Path p) {

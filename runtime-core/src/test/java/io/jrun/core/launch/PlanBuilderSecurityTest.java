@@ -52,7 +52,7 @@ class PlanBuilderSecurityTest {
         Spec s = spec("\"apparmorProfile\": \"jrun-default\"", "");
         assertEquals(List.of("exec jrun-default"), create(s, APPARMOR).strings(PlanWriter.PROCESS_LABEL));
         assertEquals(List.of("exec jrun-default"),
-                new PlanDecoder(PlanBuilder.exec(s.process(), 1, ctx(), APPARMOR)).strings(PlanWriter.PROCESS_LABEL));
+                new PlanDecoder(PlanBuilder.exec(s.process(), (int) ProcessHandle.current().pid(), ctx(), APPARMOR)).strings(PlanWriter.PROCESS_LABEL));
     }
 
     @Test
@@ -83,7 +83,7 @@ class PlanBuilderSecurityTest {
         e = assertThrows(JrunException.class, () -> PlanBuilder.rejectUnsupported(spec("", "\"mountLabel\": \"x\""), NONE));
         assertTrue(e.getMessage().startsWith("config.json: linux.mountLabel:"), e.getMessage());
         Spec s = spec("\"apparmorProfile\": \"p\"", "");
-        e = assertThrows(JrunException.class, () -> PlanBuilder.exec(s.process(), 1, ctx(), NONE));
+        e = assertThrows(JrunException.class, () -> PlanBuilder.exec(s.process(), (int) ProcessHandle.current().pid(), ctx(), NONE));
         assertEquals("process.json: apparmorProfile: AppArmor is not enabled on this host", e.getMessage());
     }
 
