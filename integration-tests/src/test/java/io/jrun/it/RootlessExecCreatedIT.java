@@ -22,107 +22,37 @@ import org.junit.jupiter.api.Test;
  * created container"): its parked init is dumpable for its owner only while it waits on the exec fifo, with its
  * seccomp filter already loaded, and is non-dumpable again before it runs anything else; root's parked inits stay
  * non-dumpable. Whether a task is dumpable shows in the owner of its /proc/PID files (proc(5): root's when it is
- * not). The test (as root) creates a user as {@link RootlessIT} does and removes it afterwards.
+ * not). The test (as root) creates a user ({@link RootlessUser}) and removes it afterwards.
  */
 class RootlessExecCreatedIT {
-    private static String user;
+    private static RootlessUser u;
     private static int uid;
-    private static int gid;
-    private static Path home;
     private static Path xdg;
     private static final String TAG = UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
     static void createUser() throws IOException {
         assumeTrue("root".equals(System.getProperty("user.name")), "the rootless tests create a user: they need root");
-        user = "jrunrx" + TAG.substring(0, 6);
-        Jrun.Result r = Jrun.exec(null, List.of("useradd", "--create-home", "--shell", "/bin/sh", user));
-        assertEquals(0, r.code(), r.toString());
-        uid = Integer.parseInt(Jrun.exec(null, List.of("id", "-u", user)).out().trim());
-        gid = Integer.parseInt(Jrun.exec(null, List.of("id", "-g", user)).out().trim());
-        home = Path.of(Jrun.exec(null, List.of("sh", "-c", "getent passwd " + user + " | cut -d: -f6")).out().trim());
-        xdg = Path.of("/run/user", Integer.toString(uid));
-        Files.createDirectories(xdg);
-        chown(xdg);
-        Files.setPosixFilePermissions(xdg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        u = RootlessUser.create("jrunrx");
+        uid = u.uid;
+        xdg = u.xdg;
     }
 
     @AfterAll
     static void removeUser() throws IOException {
-        if (user == null) return;
-        for (int i = 0; i < 50 && !userPids().isEmpty(); i++) {
-            for (int pid : userPids()) Jrun.exec(null, List.of("kill", "-9", Integer.toString(pid)));
-            sleep(100);
-        }
-        Jrun.exec(null, List.of("userdel", "--remove", user));
-        ItBase.deleteTree(xdg);
-        ItBase.deleteTree(home);
-        for (String f : List.of("/etc/subuid", "/etc/subgid")) {
-            Path p = Path.of(f);
-            if (Files.exists(p)) {
-                List<String> keep = Files.readAllLines(p).stream().filter(l -> !l.startsWith(user + ":")).toList();
-                Files.write(p, keep);
-            }
-        }
-    }
-
-    private static void chown(Path p) {
-        Jrun.Result r = Jrun.exec(null, List.of("chown", "-R", uid + ":" + gid, p.toString()));
-        assertEquals(0, r.code(), r.toString());
+        if (u != null) u.remove();
     }
 
     private static Jrun.Result jrun(Path cwd, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
-                "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home, "XDG_RUNTIME_DIR=" + xdg, Jrun.BIN));
-        cmd.addAll(List.of(args));
-        return Jrun.exec(cwd, cmd);
+        return u.jrun(cwd, args);
     }
 
-    private static List<Integer> userPids() {
-        List<Integer> pids = new ArrayList<>();
-        try (var s = Files.list(Path.of("/proc"))) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (!n.chars().allMatch(Character::isDigit)) continue;
-                try {
-                    if (Files.getAttribute(p, "unix:uid").equals(uid)) pids.add(Integer.parseInt(n));
-                } catch (IOException e) {
-                    // gone
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return pids;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A bundle the user owns: busybox, `jrun spec --rootless` as the user, then {@code edit} (python3 on dict c). */
     private static Path bundle(String name, String edit, String... args) throws IOException {
-        Path b = home.resolve(name);
-        Files.createDirectories(b);
-        Bundles.rootfs(b);
-        chown(b);
-        Jrun.Result spec = jrun(b, "spec", "--rootless");
-        assertEquals(0, spec.code(), spec.toString());
-        String py = "import json,sys\nf=sys.argv[1]\nc=json.load(open(f))\nc['process']['terminal']=False\n"
-                + "c['process']['args']=json.loads(sys.argv[2])\n" + edit + "\njson.dump(c,open(f,'w'),indent=1)\n";
-        Jrun.Result r = Jrun.exec(null, List.of("python3", "-c", py, b.resolve("config.json").toString(),
-                Bundles.arr(List.of(args))));
-        assertEquals(0, r.code(), r.toString());
-        return b;
+        return u.bundle(name, edit, args);
     }
 
     private static String status(Path b, String id) {
-        Matcher m = Pattern.compile("\"status\": \"(\\w+)\"").matcher(jrun(b, "state", id).out());
-        return m.find() ? m.group(1) : "?";
+        return u.status(b, id);
     }
 
     private static int pid(Path b, String id) {
@@ -147,8 +77,7 @@ class RootlessExecCreatedIT {
         Jrun.Result d = jrun(b, "delete", "--force", id);
         assertEquals(0, d.code(), d.toString());
         assertFalse(Files.exists(xdg.resolve("jrun").resolve(id)), "state dir removed");
-        for (int i = 0; i < 100 && !userPids().isEmpty(); i++) sleep(50);
-        assertEquals(List.of(), userPids(), "no process of the user left");
+        u.assertNoProcessLeft();
     }
 
     // ---------------------------------------------------------------- tests
