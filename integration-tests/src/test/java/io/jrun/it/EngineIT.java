@@ -253,6 +253,37 @@ class EngineIT extends ItBase {
         assertEquals("", r.err(), "nothing of an earlier call's stderr: " + r);
     }
 
+    /**
+     * A relative linux.cgroupsPath goes under the caller's own cgroup (runc's rule), through the engine as in a JVM of
+     * its own: the engine is not in its callers' cgroups, so it must read the caller's. The caller here is a shell
+     * the test moves into a cgroup of its own in every hierarchy (so nothing lands under the test JVM's cgroups).
+     */
+    @Test
+    void aRelativeCgroupsPathGoesUnderTheCallersCgroup() throws Exception {
+        Path pids = Path.of("/sys/fs/cgroup/pids");
+        assumeTrue(Files.isDirectory(pids), "a v1 pids hierarchy (hybrid host)");
+        String name = "rel-" + cgroupParent.substring(cgroupParent.lastIndexOf('/') + 1);
+        Path b = work.resolve("rel");
+        Files.createDirectories(b);
+        Bundles.rootfs(b);
+        Files.writeString(b.resolve("config.json"), Bundles.config(List.of("sleep", "100"), name, Map.of(), Map.of(), null));
+        String caller = cgroupParent + "/caller";
+        // (not cpuset: a new v1 cpuset cgroup has no cpus to run on; the shell stays in its root there)
+        String move = "for h in /sys/fs/cgroup/*/; do [ -f \"$h/cgroup.procs\" ] && [ \"$h\" != /sys/fs/cgroup/cpuset/ ] "
+                + "|| continue; mkdir -p \"$h" + caller
+                + "\" && echo $$ > \"$h" + caller + "/cgroup.procs\" || exit 9; done; exec \"$@\"";
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", move, "move"));
+        cmd.addAll(command("--debug", "create", "--bundle", b.toString(), "c1"));
+        Jrun.Result r = Jrun.exec(null, cmd, Path.of("/dev/null"), engineEnv);
+        assertEquals(0, r.code(), r.toString());
+        assertServedByEngine(r);
+        String init = ok("state", "c1").out().replaceAll("(?s).*\"pid\": (\\d+).*", "$1");
+        Path procs = pids.resolve(caller.substring(1)).resolve(name).resolve("cgroup.procs");
+        assertTrue(Files.exists(procs), "the container's cgroup under the caller's: " + procs + "; init in "
+                + Files.readString(Path.of("/proc", init, "cgroup")));
+        assertEquals(init, Files.readString(procs).trim());
+    }
+
     @Test
     void malformedFramesAreRefusedAndTheEngineSurvives() throws Exception {
         assertServedByEngine(viaEngine(null, "--debug", "list"));

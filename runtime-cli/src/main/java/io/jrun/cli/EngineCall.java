@@ -85,6 +85,11 @@ final class EngineCall implements CallerSide {
         }
     }
 
+    @Override
+    public int pid() {
+        return callerPid;
+    }
+
     /** Why this call must run in its own JVM instead, or null when the engine takes it. */
     private String admit(byte[] packet) throws EngineFrame.FrameException {
         int[] cred = sys.peerCred(fd);

@@ -1,5 +1,6 @@
 package io.jrun.core.cgroup;
 
+import io.jrun.core.launch.CallerSide;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,12 +73,31 @@ public final class Cgroups {
 
     /** Builds the manager for a new container on this host (nothing is created yet; see {@link CgroupManager#create}). */
     public static CgroupManager open(String cgroupsPath, String containerId, boolean systemd) {
-        return open(host(), cgroupsPath, containerId, systemd);
+        return open(callersHost(), cgroupsPath, containerId, systemd);
     }
 
     /** The manager for a new container of a jrun run with {@code --rootless} {@code rootless} (see the class comment). */
     public static CgroupManager open(String cgroupsPath, String containerId, boolean systemd, boolean rootless) {
-        return open(host(), cgroupsPath, containerId, systemd, rootless);
+        return open(callersHost(), cgroupsPath, containerId, systemd, rootless);
+    }
+
+    /**
+     * The host with the caller's own cgroups: a relative linux.cgroupsPath goes under the cgroup of whoever called
+     * jrun. A JVM of its own is in its caller's cgroups; the resident engine is not (root's left them when it
+     * started, a user's stays in the cgroup of the call that started it), so there they are read from the caller's
+     * front door.
+     */
+    static Host callersHost() {
+        Host h = host();
+        CallerSide side = CallerSide.current();
+        if (side == null) return h;
+        Path file = Path.of("/proc", Integer.toString(side.pid()), "cgroup");
+        try {
+            return new Host(h.unified(), h.v1Mounts(), h.unifiedMount(), h.unifiedMountRoot(),
+                    parseOwnCgroups(Files.readString(file, StandardCharsets.UTF_8)), h.systemdRunning());
+        } catch (IOException e) {
+            throw new CgroupException("cannot read the caller's cgroups: " + file + ": " + CgroupFs.describe(e), e);
+        }
     }
 
     /** {@link #open(String, String, boolean)} on a given host description (tests use a temporary tree). */
@@ -211,8 +231,14 @@ public final class Cgroups {
                 }
             }
         }
+        return new Host(unified, unified ? Map.of() : v1, unifiedMount, unifiedRoot, parseOwnCgroups(procSelfCgroup),
+                systemdRunning);
+    }
+
+    /** A process's cgroups from /proc/PID/cgroup: controller (or "" for cgroup2) → path. */
+    static Map<String, String> parseOwnCgroups(String procCgroup) {
         Map<String, String> own = new LinkedHashMap<>();
-        for (String line : procSelfCgroup.split("\n")) {
+        for (String line : procCgroup.split("\n")) {
             // "4:memory:/process_api/x", "0::/", "1:name=systemd:/"
             int a = line.indexOf(':');
             int b = a < 0 ? -1 : line.indexOf(':', a + 1);
@@ -229,7 +255,7 @@ public final class Cgroups {
                 }
             }
         }
-        return new Host(unified, unified ? Map.of() : v1, unifiedMount, unifiedRoot, own, systemdRunning);
+        return own;
     }
 
     /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */

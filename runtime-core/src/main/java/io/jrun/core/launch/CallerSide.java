@@ -10,6 +10,9 @@ import java.util.function.Supplier;
  * the signals it gets meanwhile) and report its wait status. Null in a JVM of its own, where jrun is the caller.
  */
 public interface CallerSide {
+    /** The caller's pid (its front door, in the caller's cgroups and namespaces). */
+    int pid();
+
     /** Spawns jrun-init with {@code preserveFds} of the caller's fds passed through; {helper pid, control fd}. */
     int[] spawnHelper(int preserveFds);
 
