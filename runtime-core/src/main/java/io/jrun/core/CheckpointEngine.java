@@ -47,10 +47,10 @@ public final class CheckpointEngine {
         CriuArgs.checkManageCgroupsMode(o.manageCgroupsMode());
         // Iterative dumps copy only the pages written since the last round, which the kernel tracks with the
         // soft-dirty bit (CONFIG_MEM_SOFT_DIRTY); without it criu 4.2 aborts in pre-dump (runc checks the same
-        // MemTrack feature first).
+        // MemTrack feature first). The bit is read from jrun's own page map, not through a second criu run.
         if ((o.preDump() || o.parentPath() != null) && !criu.memDirtyTracking()) {
             throw new JrunException("--pre-dump and --parent-path need memory dirty tracking, which this kernel "
-                    + "does not have (criu check --feature mem_dirty_track: CONFIG_MEM_SOFT_DIRTY)");
+                    + "does not have (CONFIG_MEM_SOFT_DIRTY: /proc/self/pagemap shows no soft-dirty bit)");
         }
         boolean remove;
         Trace.mark("checkpoint: criu located");
