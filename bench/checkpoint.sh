@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/jrun-ckpt-bench.XXXXXX)
 cg=/jrun-test/ckpt-bench$$
 trap 'for r in jrun runc; do "$r" --root "$work/state-$r" delete -f c-$r >/dev/null 2>&1 || true; done;
-      for d in /sys/fs/cgroup/*$cg; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done;
+      for d in /sys/fs/cgroup/*$cg /sys/fs/cgroup$cg; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done;
       rm -rf "$work"' EXIT
 
 mkdir -p "$work/rootfs/bin" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
@@ -48,7 +48,13 @@ one() { # RUNTIME → "checkpoint_ms restore_ms downtime_ms image_MB"
     bin=$([ "$rt" = jrun ] && echo "$jrun" || echo "$runc")
     rm -rf "$img" "$work/pre-$rt"
     "$bin" --root "$root" run -d --bundle "$work/$rt" "c-$rt" </dev/null >/dev/null 2>&1
-    sleep 2 # memhog has touched its memory
+    # until memhog has touched its memory (its stdout stays /dev/null: runc 1.1 cannot dump a stdout file)
+    local pid
+    pid=$("$bin" --root "$root" state "c-$rt" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+    for _ in $(seq 600); do
+        [ "$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")" -ge $((mb * 1024)) ] && break
+        sleep 0.1
+    done
     if [ -n "${PRE_DUMP:-}" ]; then
         "$bin" --root "$root" --criu "$criu" checkpoint --pre-dump --image-path "$work/pre-$rt" "c-$rt"
         pre=(--parent-path "../pre-$rt")

@@ -10,7 +10,7 @@ cleanup() {
   # Train deletes its containers itself; one left (the training killed or failed) is deleted here, with its
   # processes, before its cgroups go (a jrun call only for a container whose state dir is still there)
   for r in root root3; do
-    for c in train train2 train3; do
+    for c in train train2 train3 train4; do
       [ -d "$work/$r/$c" ] && "$jrun_jvm" --root "$work/$r" delete --force "$c" >/dev/null 2>&1 || true
     done
   done

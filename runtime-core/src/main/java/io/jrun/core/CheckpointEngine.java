@@ -47,15 +47,17 @@ public final class CheckpointEngine {
         CriuArgs.checkManageCgroupsMode(o.manageCgroupsMode());
         // Iterative dumps copy only the pages written since the last round, which the kernel tracks with the
         // soft-dirty bit (CONFIG_MEM_SOFT_DIRTY); without it criu 4.2 aborts in pre-dump (runc checks the same
-        // MemTrack feature first).
-        if ((o.preDump() || o.parentPath() != null) && !criu.hasFeature("mem_dirty_track")) {
+        // MemTrack feature first). The bit is read from jrun's own page map, not through a second criu run.
+        if ((o.preDump() || o.parentPath() != null) && !criu.memDirtyTracking()) {
             throw new JrunException("--pre-dump and --parent-path need memory dirty tracking, which this kernel "
-                    + "does not have (criu check --feature mem_dirty_track: CONFIG_MEM_SOFT_DIRTY)");
+                    + "does not have (CONFIG_MEM_SOFT_DIRTY: /proc/self/pagemap shows no soft-dirty bit)");
         }
         boolean remove;
+        Trace.mark("checkpoint: criu located");
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
             Status s = engine.status(st);
+            Trace.mark("checkpoint: state loaded");
             if (s != Status.RUNNING && s != Status.PAUSED) throw new JrunException("container not running");
             mkdirs(o.imagePath());
             if (o.workPath() != null) mkdirs(o.workPath());
@@ -63,15 +65,18 @@ public final class CheckpointEngine {
             String log = o.preDump() ? "pre-dump.log" : "dump.log";
             List<String> args = o.preDump() ? preDumpArgs(st, o, log) : dumpArgs(st, o, log);
             List<String> prelude = CriuArgs.statusFdPrelude(o.statusFd());
+            Trace.mark("checkpoint: criu arguments built");
             Debug.log(() -> "checkpoint " + id + ": " + criu.binary() + " " + String.join(" ", args));
             long t0 = System.nanoTime();
             criu.run("checkpoint", prelude, args, logDir.resolve(log));
             Debug.log(() -> "checkpoint " + id + ": criu took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            Trace.mark("checkpoint: criu done");
             remove = !o.preDump() && !o.leaveRunning();
         }
         // runc destroys a container it checkpointed without --leave-running: its processes are gone (criu killed
         // them after the dump), so its state and cgroup go too, and its id is free for the restore.
         if (remove) engine.delete(id, true);
+        Trace.mark("checkpoint: done");
     }
 
     private static List<String> preDumpArgs(ContainerState st, Options o, String log) {

@@ -84,6 +84,7 @@ public final class RestoreEngine {
         // the init itself is jrun's child either way (--restore-sibling).
         if (!o.detach() && !o.noSubreaper()) sys.setChildSubreaper();
 
+        Trace.mark("restore: config read");
         Deque<Runnable> undo = new ArrayDeque<>();
         Path dir = store.claim(o.id());
         undo.push(() -> store.remove(o.id()));
@@ -99,12 +100,14 @@ public final class RestoreEngine {
             cg.create(-1, resources);
             undo.push(() -> destroyCgroup(cg));
             cg.apply(resources);
+            Trace.mark("restore: cgroup set up");
             pid = runCriu(criu, o, spec, rootfs, dir, cg, manifest, images);
             st = st.withPid(pid, ContainerEngine.startTime(pid));
             store.save(st);
             hooks(spec, dir, st, pid);
             if (o.pidFile() != null) ContainerEngine.writePidFile(o.pidFile().toAbsolutePath(), pid);
             undo.clear();
+            Trace.mark("restore: state saved");
         } catch (RuntimeException e) {
             rollback(undo);
             throw e;
@@ -142,8 +145,10 @@ public final class RestoreEngine {
         try {
             Debug.log(() -> "restore " + o.id() + ": " + criu.binary() + " " + String.join(" ", a.list()));
             long t0 = System.nanoTime();
+            Trace.mark("restore: criu arguments built");
             criu.run("restore", prelude(rootfs, criuRoot, netns), a.list(), logDir.resolve("restore.log"));
             Debug.log(() -> "restore " + o.id() + ": criu took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            Trace.mark("restore: criu done");
             return readPid(dir.resolve(PID_FILE));
         } finally {
             try {
