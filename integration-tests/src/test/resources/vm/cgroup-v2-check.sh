@@ -8,16 +8,11 @@ W=$(pwd)
 # state on the guest's tmpfs: the 9p share refuses mkfifo (ENXIO)
 J="$JRUN --root /run/jrun-vm-state"
 CG=/sys/fs/cgroup$CGPATH
-fails=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # name expected actual
-  if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
+. ./check-lib.sh  # fails, pass, fail, check, finish
 status() { $J state c1 | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
 
 if $J create --bundle "$W/bundle" --pid-file "$W/pid" c1 2>"$W/err"; then pass "create"
-else fail "create: $(cat "$W/err")"; echo "RESULT $fails failure(s)"; exit $fails; fi  # nothing else can pass
+else fail "create: $(cat "$W/err")"; finish; fi  # nothing else can pass
 PID=$(cat "$W/pid" 2>/dev/null)
 check memory.max 67108864 "$(cat $CG/memory.max 2>&1)"
 check pids.max 20 "$(cat $CG/pids.max 2>&1)"
@@ -48,5 +43,4 @@ $J delete --force c1 || fail "delete --force"
 if [ -e "$CG" ]; then fail "cgroup $CG left after delete --force"; else pass "no cgroup after delete --force"; fi
 if [ -n "$PID" ] && [ -e /proc/$PID ] && ! grep -q '^State:.*Z' /proc/$PID/status; then fail "init $PID alive after delete"; else pass "init gone"; fi
 rmdir "$(dirname "$CG")" 2>/dev/null
-echo "RESULT $fails failure(s)"
-exit $fails
+finish

@@ -13,13 +13,7 @@ W=$(pwd)
 R=/run/jrun-vm-ck        # containers, images and outputs on the guest's tmpfs (the 9p share refuses mkfifo)
 J="$JRUN --root $R/state"
 criu=$(dirname "$(dirname "$JRUN")")/lib/jrun/criu/criu
-fails=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # name expected actual
-  if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
-finish() { echo "RESULT $fails failure(s)"; exit $fails; }
+. ./check-lib.sh  # fails, pass, fail, check, finish
 status() { $J state "$1" 2>/dev/null | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
 pidof_c() { $J state "$1" 2>/dev/null | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }

@@ -16,13 +16,7 @@
 W=$(pwd)
 CGR=/sys/fs/cgroup
 U=jrunv2rl
-fails=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # name expected actual
-  if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
-finish() { echo "RESULT $fails failure(s)"; exit $fails; }
+. ./check-lib.sh  # fails, pass, fail, check, finish
 
 useradd --create-home --shell /bin/sh $U || { fail "useradd"; finish; }
 UID_=$(id -u $U) GID_=$(id -g $U) H=/home/$U

@@ -12,12 +12,7 @@ J="$JRUN --root /run/jrun-vm-state"
 SD="$J --systemd-cgroup"
 UNIT=jrunit-c1.scope
 CG=/sys/fs/cgroup/system.slice/$UNIT
-fails=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # name expected actual
-  if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
+. ./check-lib.sh  # fails, pass, fail, check, finish
 prop() { systemctl show -P "$2" "$1" 2>&1; }
 status() { $J state "$1" | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
@@ -26,7 +21,7 @@ t=$(date +%s%N)
 # (runc 1.1.5 fails here: its init opens /dev/null O_RDWR inside every container it sets /dev up in, which c1's
 # device rules, no w on /dev/null, refuse: "error reopening /dev/null inside container: ... operation not permitted")
 if $SD create --bundle "$W/bundle" --pid-file "$W/pid" c1 2>"$W/err"; then pass "create"
-else fail "create: $(cat "$W/err")"; echo "RESULT $fails failure(s)"; exit $fails; fi
+else fail "create: $(cat "$W/err")"; finish; fi
 echo "TIME systemd create (first call in the guest: cold caches) $(ms $t) ms"
 PID=$(cat "$W/pid" 2>/dev/null)
 
@@ -109,5 +104,4 @@ t=$(date +%s%N)
 $J delete --force fs1 || fail "cgroupfs delete --force"
 echo "TIME cgroupfs delete --force $(ms $t) ms"
 rmdir /sys/fs/cgroup/jrun-test 2>/dev/null
-echo "RESULT $fails failure(s)"
-exit $fails
+finish

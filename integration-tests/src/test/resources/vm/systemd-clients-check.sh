@@ -21,12 +21,7 @@ W=$(pwd)
 S=/tmp/sdc
 IMAGE=localhost/e2e-busybox:latest
 DESC="jrun container"; [ "${JRUN##*/}" = runc ] && DESC="libcontainer container" # JRUN=/usr/sbin/runc: the comparison
-fails=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() { # name expected actual
-  if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
+. ./check-lib.sh  # fails, pass, fail, check, finish
 prop() { systemctl show -P "$2" "$1" 2>&1; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 # wait_for SECONDS COMMAND...: polls every 0.3 s
@@ -169,5 +164,4 @@ if [ -n "$U" ]; then
 fi
 check "podman containers left" "" "$(podman_ ps -aq 2>&1)"
 echo "TIME podman section $(ms $t0) ms"
-echo "RESULT $fails failure(s) (clients)"
-exit $fails
+finish clients

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,9 +60,7 @@ class CgroupV2VmIT {
             Files.writeString(bundle.resolve("config.json"), VmGuest.deviceRuleConfig(work, cgPath,
                     "\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 20}, "
                             + "\"cpu\": {\"quota\": 50000, \"period\": 100000}"));
-            try (InputStream in = CgroupV2VmIT.class.getResourceAsStream("/vm/cgroup-v2-check.sh")) {
-                Files.write(work.resolve("check.sh"), in.readAllBytes());
-            }
+            VmGuest.writeCheck(work, "cgroup-v2-check.sh", "check.sh");
             VmGuest.Boot boot = VmGuest.boot(script, List.of(), work, bin, Map.of("CGPATH", cgPath),
                     List.of("bash", "check.sh"), VM_TIMEOUT_S);
             String out = boot.out();

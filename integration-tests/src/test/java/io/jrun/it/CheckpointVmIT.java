@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,9 +54,7 @@ class CheckpointVmIT {
             }
             Files.writeString(bundle.resolve("mem.json"), Bundles.config(List.of("/bin/memhog", "128", "8"),
                     cgParent + "/mem", Map.of(), Map.of(), null));
-            try (InputStream in = CheckpointVmIT.class.getResourceAsStream("/vm/checkpoint-check.sh")) {
-                Files.write(work.resolve("check.sh"), in.readAllBytes());
-            }
+            VmGuest.writeCheck(work, "checkpoint-check.sh", "check.sh");
             VmGuest.Boot boot = VmGuest.boot(script, List.of("--mem", "2G"), work, bin, Map.of("CGPATH", cgParent),
                     List.of("bash", "check.sh"), VM_TIMEOUT_S);
             String out = boot.out();

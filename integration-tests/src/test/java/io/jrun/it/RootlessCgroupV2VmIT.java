@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,9 +37,7 @@ class RootlessCgroupV2VmIT {
 
         Path work = VmGuest.workDir("vm-rootless");
         try {
-            try (InputStream in = RootlessCgroupV2VmIT.class.getResourceAsStream("/vm/rootless-v2-check.sh")) {
-                Files.write(work.resolve("check.sh"), in.readAllBytes());
-            }
+            VmGuest.writeCheck(work, "rootless-v2-check.sh", "check.sh");
             VmGuest.Boot boot = VmGuest.boot(script, List.of(), work, bin, Map.of(), List.of("bash", "check.sh"),
                     VM_TIMEOUT_S);
             String out = boot.out();

@@ -73,14 +73,10 @@ class SystemdCgroupVmIT {
             bundle(work, "bundle-bad", "system.slice:jrunit:bad1", "{\"unified\": {\"no.such.file\": \"1\"}}", rootfs);
             bundle(work, "bundle-plain", "", "{\"pids\": {\"limit\": 20}}", rootfs);
             bundle(work, "bundle-fs", "/jrun-test/fs1", "{\"pids\": {\"limit\": 20}}", rootfs);
-            try (InputStream in = SystemdCgroupVmIT.class.getResourceAsStream("/vm/systemd-cgroup-check.sh")) {
-                Files.write(work.resolve("check.sh"), in.readAllBytes());
-            }
+            VmGuest.writeCheck(work, "systemd-cgroup-check.sh", "check.sh");
             boolean clients = clientsAvailable(work);
             if (clients) {
-                try (InputStream in = SystemdCgroupVmIT.class.getResourceAsStream("/vm/systemd-clients-check.sh")) {
-                    Files.write(work.resolve("clients.sh"), in.readAllBytes());
-                }
+                VmGuest.writeCheck(work, "systemd-clients-check.sh", "clients.sh");
             }
 
             long t0 = System.nanoTime();

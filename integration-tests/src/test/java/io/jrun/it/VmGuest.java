@@ -46,6 +46,16 @@ final class VmGuest {
                         + Bundles.q(work.resolve("out").toString()) + ", \"options\": [\"rbind\", \"rw\"]},");
     }
 
+    /** Writes the check script {@code /vm/RESOURCE} into WORK as {@code name}, with vm/check-lib.sh it sources. */
+    static void writeCheck(Path work, String resource, String name) throws IOException {
+        for (String[] f : new String[][] {{resource, name}, {"check-lib.sh", "check-lib.sh"}}) {
+            try (java.io.InputStream in = VmGuest.class.getResourceAsStream("/vm/" + f[0])) {
+                if (in == null) throw new IOException("no test resource /vm/" + f[0]);
+                Files.write(work.resolve(f[1]), in.readAllBytes());
+            }
+        }
+    }
+
     /** One boot of SCRIPT [FLAGS] -- COMMAND in WORK, with JRUN=bin and ENV; its output is also printed. */
     static Boot boot(Path script, List<String> flags, Path work, Path bin, Map<String, String> env, List<String> command,
                      int timeoutS) throws IOException, InterruptedException {
