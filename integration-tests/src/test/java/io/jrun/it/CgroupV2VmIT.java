@@ -1,11 +1,6 @@
 package io.jrun.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +22,6 @@ import org.junit.jupiter.api.Test;
 class CgroupV2VmIT {
     /** Guest time limit: boot ~10 s plus ~10 jrun calls at several seconds each under software emulation. */
     private static final int VM_TIMEOUT_S = 900;
-    /** run-in-vm.sh's status when the machine cannot have the guest at all. */
-    private static final int VM_UNAVAILABLE = 77;
 
     static Path vmScript() {
         String prop = System.getProperty("jrun.vm.script");
@@ -44,12 +37,8 @@ class CgroupV2VmIT {
 
     @Test
     void cgroupV2InAVm() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "integration tests need root");
         Path script = vmScript();
-        assumeTrue(Files.isExecutable(script), "cgroup v2 VM test skipped: no " + script);
-        assumeTrue(qemuAvailable(), "cgroup v2 VM test skipped: no qemu-system-x86_64 and no apt-get to install it");
-        Path bin = Path.of(Jrun.BIN).toAbsolutePath();
-        assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
+        Path bin = VmGuest.runtimeOrSkip(script, "cgroup v2 VM test");
 
         Path work = VmGuest.workDir("vm");
         try {
@@ -63,12 +52,7 @@ class CgroupV2VmIT {
             VmGuest.writeCheck(work, "cgroup-v2-check.sh", "check.sh");
             VmGuest.Boot boot = VmGuest.boot(script, List.of(), work, bin, Map.of("CGPATH", cgPath),
                     List.of("bash", "check.sh"), VM_TIMEOUT_S);
-            String out = boot.out();
-            // 77: no guest on this machine (no QEMU, or no Debian kernel package to fetch), not a failure of jrun
-            assumeTrue(boot.status() != VM_UNAVAILABLE, "cgroup v2 VM test skipped: " + out.strip());
-            assertTrue(out.contains("RESULT 0 failure(s)"), out);
-            assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
-            assertEquals(0, boot.status(), out);
+            VmGuest.assertPassed(boot, "cgroup v2 VM test");
         } finally {
             ItBase.deleteTree(work);
         }

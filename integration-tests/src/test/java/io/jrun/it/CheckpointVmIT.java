@@ -1,9 +1,6 @@
 package io.jrun.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +21,11 @@ import org.junit.jupiter.api.Test;
 class CheckpointVmIT {
     /** Guest time limit: boot plus ~10 jrun calls and criu moving 128 MB several times, under software emulation. */
     private static final int VM_TIMEOUT_S = 1200;
-    private static final int VM_UNAVAILABLE = 77;
 
     @Test
     void checkpointAndPreDumpInAVm() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "integration tests need root");
         Path script = CgroupV2VmIT.vmScript();
-        assumeTrue(Files.isExecutable(script), "checkpoint VM test skipped: no " + script);
-        assumeTrue(CgroupV2VmIT.qemuAvailable(), "checkpoint VM test skipped: no qemu-system-x86_64 and no apt-get");
-        Path bin = Path.of(Jrun.BIN).toAbsolutePath();
-        assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
+        Path bin = VmGuest.runtimeOrSkip(script, "checkpoint VM test");
         Path memhog = script.getParent().getParent().getParent().resolve("bench/checkpoint-memhog.c");
 
         Path work = VmGuest.workDir("vmck");
@@ -57,11 +49,7 @@ class CheckpointVmIT {
             VmGuest.writeCheck(work, "checkpoint-check.sh", "check.sh");
             VmGuest.Boot boot = VmGuest.boot(script, List.of("--mem", "2G"), work, bin, Map.of("CGPATH", cgParent),
                     List.of("bash", "check.sh"), VM_TIMEOUT_S);
-            String out = boot.out();
-            assumeTrue(boot.status() != VM_UNAVAILABLE, "checkpoint VM test skipped: " + out.strip());
-            assertTrue(out.contains("RESULT 0 failure(s)"), out);
-            assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
-            assertEquals(0, boot.status(), out);
+            VmGuest.assertPassed(boot, "checkpoint VM test");
         } finally {
             ItBase.deleteTree(work);
         }

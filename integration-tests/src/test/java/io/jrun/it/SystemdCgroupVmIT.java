@@ -1,11 +1,6 @@
 package io.jrun.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +34,6 @@ class SystemdCgroupVmIT {
      */
     private static final int VM_TIMEOUT_S = 900;
 
-    /** run-in-vm.sh's status when the machine cannot have the guest at all. */
-    private static final int VM_UNAVAILABLE = 77;
 
     /** A guest with systemd as PID 1 (--systemd): -Djrun.vm.systemd.script, else CgroupV2VmIT's script. */
     static Path systemdVmScript() {
@@ -51,13 +44,8 @@ class SystemdCgroupVmIT {
 
     @Test
     void systemdDriverInAVm() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "integration tests need root");
         Path script = systemdVmScript();
-        assumeTrue(Files.isExecutable(script), "systemd VM test skipped: no " + script);
-        assumeTrue(CgroupV2VmIT.qemuAvailable(),
-                "systemd VM test skipped: no qemu-system-x86_64 and no apt-get to install it");
-        Path bin = Path.of(Jrun.BIN).toAbsolutePath();
-        assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
+        Path bin = VmGuest.runtimeOrSkip(script, "systemd VM test");
 
         Path work = VmGuest.workDir("vm-sd");
         try {
@@ -84,15 +72,10 @@ class SystemdCgroupVmIT {
             VmGuest.Boot boot = VmGuest.boot(script, List.of("--systemd"), work, bin, Map.of(), clients
                     ? List.of("bash", "-c", "bash check.sh; a=$?; bash clients.sh; exit $((a + $?))")
                     : List.of("bash", "check.sh"), VM_TIMEOUT_S);
-            String out = boot.out();
             System.out.println("systemd VM test: " + (System.nanoTime() - t0) / 1_000_000_000L + " s");
-            // 77: no guest on this machine (no QEMU, no Debian kernel package, no systemd), not a failure of jrun
-            assumeTrue(boot.status() != VM_UNAVAILABLE, "systemd VM test skipped: " + out.strip());
-            assertTrue(out.lines().anyMatch(l -> l.equals("RESULT 0 failure(s)")), out);
-            if (clients) assertTrue(out.lines().anyMatch(l -> l.equals("RESULT 0 failure(s) (clients)")), out);
-            else System.out.println("systemd VM test: clients skipped (containerd, ctr, podman or busybox missing)");
-            assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
-            assertEquals(0, boot.status(), out);
+            if (!clients) System.out.println("systemd VM test: clients skipped (containerd, ctr, podman or busybox missing)");
+            if (clients) VmGuest.assertPassed(boot, "systemd VM test", "RESULT 0 failure(s)", "RESULT 0 failure(s) (clients)");
+            else VmGuest.assertPassed(boot, "systemd VM test");
         } finally {
             ItBase.deleteTree(work);
         }

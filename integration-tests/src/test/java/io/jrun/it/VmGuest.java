@@ -1,5 +1,10 @@
 package io.jrun.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** What the VM tests share: their work dir, the device-rule container c1, and one boot of the guest. */
+/**
+ * What the VM tests share: their guards, work dir, check scripts, the device-rule container c1, one boot of the
+ * guest, and the reading of its result.
+ */
 final class VmGuest {
     private VmGuest() {}
 
@@ -44,6 +52,36 @@ final class VmGuest {
                         null)
                 .replace("\"mounts\": [", "\"mounts\": [\n    {\"destination\": \"/out\", \"type\": \"bind\", \"source\": "
                         + Bundles.q(work.resolve("out").toString()) + ", \"options\": [\"rbind\", \"rw\"]},");
+    }
+
+    /** run-in-vm.sh's status when the machine cannot have the guest at all (no QEMU, no Debian kernel package). */
+    static final int VM_UNAVAILABLE = 77;
+
+    /**
+     * The runtime under test, or the test skipped ({@code what} names it) where no guest can run it: not root, no
+     * {@code script}, no QEMU and no apt-get to install it, no installed runtime.
+     */
+    static Path runtimeOrSkip(Path script, String what) {
+        assumeTrue("root".equals(System.getProperty("user.name")), "integration tests need root");
+        assumeTrue(Files.isExecutable(script), what + " skipped: no " + script);
+        assumeTrue(CgroupV2VmIT.qemuAvailable(), what + " skipped: no qemu-system-x86_64 and no apt-get to install it");
+        Path bin = Path.of(Jrun.BIN).toAbsolutePath();
+        assumeTrue(Files.isExecutable(bin), "runtime not installed: " + bin);
+        return bin;
+    }
+
+    /**
+     * The guest's check script passed: skipped when no guest could boot (status 77, not a failure of jrun), else
+     * no FAIL line, each of {@code results} ("RESULT 0 failure(s)", ...) printed, and exit status 0.
+     */
+    static void assertPassed(Boot boot, String what, String... results) {
+        String out = boot.out();
+        assumeTrue(boot.status() != VM_UNAVAILABLE, what + " skipped: " + out.strip());
+        for (String r : results.length == 0 ? new String[] {"RESULT 0 failure(s)"} : results) {
+            assertTrue(out.lines().anyMatch(l -> l.equals(r)), r + " expected:\n" + out);
+        }
+        assertFalse(out.lines().anyMatch(l -> l.startsWith("FAIL")), out);
+        assertEquals(0, boot.status(), out);
     }
 
     /** Writes the check script {@code /vm/RESOURCE} into WORK as {@code name}, with vm/check-lib.sh it sources. */
