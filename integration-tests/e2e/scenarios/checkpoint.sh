@@ -92,6 +92,10 @@ c_container_restore() {
   expect_eq "$(c_status ck2)" RUNNING "status after containers restore --live"
   sleep 1
   c_counted_on ck2 $((before + 5))
+  # the restored init is the shim's to reap: its exit reaches containerd as any task's does
+  capture ctr_ tasks kill -s SIGKILL ck2; expect_rc 0
+  wait_for "[ \"\$(c_status ck2)\" = STOPPED ]" 10 || fail "restored ck2 not stopped after SIGKILL: $(c_status ck2)"
+  capture ctr_ tasks delete ck2; expect_rc 0
   ctr_ images rm "$E2E_NS-ck2-cp" >/dev/null
 }
 checkpoint_ctr_scenarios() {
@@ -113,6 +117,10 @@ d_checkpoint_start() {
   expect_eq "$(state_of ck1 Status)" running "status after start --checkpoint"
   sleep 1
   counted_on ck1 $((before + 5))
+  # the restored init is the shim's to reap: docker sees it die
+  capture "$CLI" kill ck1; expect_rc 0
+  wait_for "[ \"\$(state_of ck1 Status)\" = exited ]" 10 || fail "restored ck1 not exited after kill: $(state_of ck1 Status)"
+  expect_eq "$(state_of ck1 ExitCode)" 137 "exit code after kill"
 }
 checkpoint_docker_scenarios() {
   run_scenario docker "checkpoint create, start --checkpoint: counts on" d_checkpoint_start
