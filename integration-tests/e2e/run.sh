@@ -73,7 +73,7 @@ for client in $E2E_CLIENTS; do
       ctr_scenarios; daily_ctr_scenarios; daily_ctr_scenarios2; daily_ctr_scenarios3; checkpoint_ctr_scenarios ;;
     docker)
       start_docker || { echo "not ok - dockerd did not start"; FAILED=$((FAILED + 1)); continue; }
-      CLI=docker_; RUN_OPTS=(--runtime e2e --network none ${E2E_RUN_OPTS:-}); engine_scenarios docker; daily_engine_scenarios docker; daily_engine_scenarios2 docker; daily_engine_scenarios3 docker ;;
+      CLI=docker_; RUN_OPTS=(--runtime e2e --network none ${E2E_RUN_OPTS:-}); engine_scenarios docker; daily_engine_scenarios docker; daily_engine_scenarios2 docker; daily_engine_scenarios3 docker; checkpoint_docker_scenarios ;;
     podman)
       export PODMAN_MODE=json; start_podman
       CLI=podman_; RUN_OPTS=(--cgroup-parent "$PODMAN_CGROUP_PARENT" ${E2E_RUN_OPTS:-}); engine_scenarios podman; daily_engine_scenarios podman; daily_engine_scenarios2 podman; daily_engine_scenarios3 podman

@@ -86,7 +86,9 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$d/opt"
 EOF
-  containerd --config "$d/config.toml" > "$d/containerd.log" 2>&1 &
+  # the shim runs the runtime with the daemon's PATH: runc (the reference) takes criu from it
+  criu_for_rt 2>/dev/null
+  PATH=$E2E_ROOT/criu-path:$PATH containerd --config "$d/config.toml" > "$d/containerd.log" 2>&1 &
   echo $! > "$d/pid"
   wait_for "ctr --address $d/c.sock version" 30 || { tail -20 "$d/containerd.log" >&2; return 1; }
   ctr_ images import "$E2E_ROOT/busybox.tar" >/dev/null
@@ -112,8 +114,11 @@ start_docker() {
   local d=$E2E_ROOT/docker
   mkdir -p "$d/cli"
   # The runtime is registered under the name "e2e" whatever binary is under test (dockerd reserves "runc").
-  printf '{"runtimes":{"e2e":{"path":"%s"}}}\n' "$RT" > "$d/daemon.json"
-  dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/docker.pid" \
+  # experimental: docker 20.10's `checkpoint create` and `start --checkpoint` exist only in that mode.
+  printf '{"experimental":true,"runtimes":{"e2e":{"path":"%s"}}}\n' "$RT" > "$d/daemon.json"
+  # dockerd's own containerd, and so the shim, inherit this PATH: runc (the reference) takes criu from it
+  criu_for_rt 2>/dev/null
+  PATH=$E2E_ROOT/criu-path:$PATH dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/docker.pid" \
     -H "unix://$d/docker.sock" --bridge=none --iptables=false --ip-masq=false --userland-proxy=false \
     --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "$DOCKER_CGROUP_PARENT" \
     --storage-driver overlay2 > "$d/dockerd.log" 2>&1 &

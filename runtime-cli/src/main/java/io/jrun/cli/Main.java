@@ -120,6 +120,13 @@ public final class Main {
             if (cli.debug) enableDebug(logFile, logFormat);
             return inv.command().run(inv.args(), cli);
         } catch (UsageError e) {
+            if (logFile == null) {
+                // The argv did not parse, so the globals were not read: the clients that pass --log (containerd's
+                // shim, conmon) show only what the log says, so find it as the parser would have.
+                logFile = globalValue(args, "--log");
+                String f = globalValue(args, "--log-format");
+                if ("json".equals(f)) logFormat = f;
+            }
             return fail(err, logFile, logFormat, e.getMessage());
         } catch (JrunException e) {
             return fail(err, logFile, logFormat, e.getMessage(), e.exitCode());
@@ -131,6 +138,23 @@ public final class Main {
         } catch (Exception e) {
             return fail(err, logFile, logFormat, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * The value of global option {@code name} ("--log F" or "--log=F") among the arguments before the
+     * subcommand, or null: for an argv that did not parse as a whole.
+     */
+    static String globalValue(String[] args, String name) {
+        Params global = globalParams();
+        for (int i = 0; i < args.length && args[i].startsWith("-"); i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            Params.Option o = global.find(eq > 2 && a.startsWith("--") ? a.substring(0, eq) : a);
+            if (o == null || o.kind == Params.Kind.FLAG) continue;
+            String value = eq > 2 && a.startsWith("--") ? a.substring(eq + 1) : i + 1 < args.length ? args[++i] : null;
+            if (o.named(name)) return value;
+        }
+        return null;
     }
 
     /**

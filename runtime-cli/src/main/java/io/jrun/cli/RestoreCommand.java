@@ -21,7 +21,9 @@ final class RestoreCommand implements Subcommand {
         p.option("DIR", "path to the root of the bundle directory", "--bundle", "-b");
         p.flag("detach from the container's process", "--detach", "-d");
         p.option("FILE", "specify the file to write the process id to", "--pid-file");
-        p.flag("disable the use of the subreaper used to reap reparented processes", "--no-subreaper");
+        // containerd's shim restores through go-runc, whose RestoreOpts spell this one flag with a single dash
+        // ("-no-subreaper"); runc's flag parser (Go's) takes either spelling, so jrun takes both.
+        p.flag("disable the use of the subreaper used to reap reparented processes", "--no-subreaper", "-no-subreaper");
         p.flag("do not use pivot root to jail process inside rootfs", "--no-pivot");
         p.option("NAMESPACE", "create a namespace, but don't restore its properties", "--empty-ns");
         p.flag("enable auto deduplication of memory images", "--auto-dedup");
