@@ -75,7 +75,10 @@ public final class Main {
             inv = PlainArgv.parse(global, COMMANDS, args);
             if (inv == null) inv = PicocliArgv.parse(global, COMMANDS, args);
         } catch (RuntimeException e) {
-            return fail(err, null, "text", e.getMessage() == null ? e.toString() : e.getMessage());
+            // The argv did not parse, so the globals were not read: the clients that pass --log (containerd's shim,
+            // conmon) show only what the log says, so find it as the parser would have.
+            String format = "json".equals(globalValue(args, "--log-format")) ? "json" : "text";
+            return fail(err, globalValue(args, "--log"), format, e.getMessage() == null ? e.toString() : e.getMessage());
         }
         Trace.mark("parsed");
         return execute(inv, out, err);
@@ -120,13 +123,6 @@ public final class Main {
             if (cli.debug) enableDebug(logFile, logFormat);
             return inv.command().run(inv.args(), cli);
         } catch (UsageError e) {
-            if (logFile == null) {
-                // The argv did not parse, so the globals were not read: the clients that pass --log (containerd's
-                // shim, conmon) show only what the log says, so find it as the parser would have.
-                logFile = globalValue(args, "--log");
-                String f = globalValue(args, "--log-format");
-                if ("json".equals(f)) logFormat = f;
-            }
             return fail(err, logFile, logFormat, e.getMessage());
         } catch (JrunException e) {
             return fail(err, logFile, logFormat, e.getMessage(), e.exitCode());
