@@ -34,8 +34,8 @@ final class CheckpointCommand implements Subcommand {
         String id = a.id(name());
         String work = a.str("--work-path", null);
         CheckpointEngine.Options o = new CheckpointEngine.Options(
-                Path.of(a.str("--image-path", "checkpoint")).toAbsolutePath(),
-                work == null || work.isEmpty() ? null : Path.of(work).toAbsolutePath(),
+                io.jrun.core.CallerPaths.absolute(Path.of(a.str("--image-path", "checkpoint"))),
+                work == null || work.isEmpty() ? null : io.jrun.core.CallerPaths.absolute(Path.of(work)),
                 emptyToNull(a.str("--parent-path", null)), a.has("--leave-running"), a.has("--tcp-established"),
                 a.has("--tcp-skip-in-flight"), a.has("--link-remap"), a.has("--ext-unix-sk"), a.has("--shell-job"),
                 a.has("--lazy-pages"), a.integer("--status-fd", -1), emptyToNull(a.str("--page-server", null)),

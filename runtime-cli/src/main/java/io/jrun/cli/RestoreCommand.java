@@ -40,11 +40,11 @@ final class RestoreCommand implements Subcommand {
         String pidFile = a.str("--pid-file", null);
         String work = a.str("--work-path", null);
         RestoreEngine.Options o = new RestoreEngine.Options(id,
-                bundle.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(bundle), a.has("--detach"),
-                pidFile == null || pidFile.isEmpty() ? null : Path.of(pidFile).toAbsolutePath(),
+                io.jrun.core.CallerPaths.absolute(Path.of(bundle)), a.has("--detach"),
+                pidFile == null || pidFile.isEmpty() ? null : io.jrun.core.CallerPaths.absolute(Path.of(pidFile)),
                 CheckpointCommand.emptyToNull(a.str("--console-socket", null)), a.has("--no-subreaper"),
-                Path.of(a.str("--image-path", "checkpoint")).toAbsolutePath(),
-                work == null || work.isEmpty() ? null : Path.of(work).toAbsolutePath(),
+                io.jrun.core.CallerPaths.absolute(Path.of(a.str("--image-path", "checkpoint"))),
+                work == null || work.isEmpty() ? null : io.jrun.core.CallerPaths.absolute(Path.of(work)),
                 a.has("--tcp-established"), a.has("--ext-unix-sk"), a.has("--shell-job"), a.has("--file-locks"),
                 CheckpointCommand.emptyToNull(a.str("--manage-cgroups-mode", null)),
                 CheckpointCommand.emptyToNull(a.str("--empty-ns", null)), a.has("--auto-dedup"),

@@ -55,7 +55,7 @@ public final class RestoreEngine {
     /** Returns the exit code for the CLI: 0 detached, else the restored init's status as the shell reports it. */
     public int restore(Options o, String criuPath) {
         SpecValidator.validateId(o.id());
-        Path bundle = o.bundle().toAbsolutePath().normalize();
+        Path bundle = CallerPaths.absolute(o.bundle()).normalize();
         Spec spec = SpecReader.readConfig(bundle.resolve("config.json"));
         SpecValidator.validate(spec, bundle);
         if (spec.process() == null) throw new JrunException("config.json: process: required for restore");
@@ -73,7 +73,7 @@ public final class RestoreEngine {
             throw new JrunException("root.readonly: criu cannot restore into a read-only rootfs without a /tmp "
                     + "directory (" + rootfs.resolve("tmp") + " does not exist)");
         }
-        Path images = o.imagePath().toAbsolutePath();
+        Path images = CallerPaths.absolute(o.imagePath());
         if (!Files.isDirectory(images)) throw new JrunException("image path " + images + " does not exist");
         Manifest manifest = Manifest.read(images);
         CriuArgs.checkManageCgroupsMode(o.manageCgroupsMode());
@@ -105,7 +105,7 @@ public final class RestoreEngine {
             st = st.withPid(pid, ContainerEngine.startTime(pid));
             store.save(st);
             hooks(spec, dir, st, pid);
-            if (o.pidFile() != null) ContainerEngine.writePidFile(o.pidFile().toAbsolutePath(), pid);
+            if (o.pidFile() != null) ContainerEngine.writePidFile(CallerPaths.absolute(o.pidFile()), pid);
             undo.clear();
             Trace.mark("restore: state saved");
         } catch (RuntimeException e) {
