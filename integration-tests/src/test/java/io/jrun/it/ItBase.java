@@ -30,7 +30,7 @@ abstract class ItBase {
         assumeTrue(Files.isExecutable(Path.of(Jrun.BIN)) || !Jrun.BIN.startsWith("/"), "runtime not installed: " + Jrun.BIN);
         work = Files.createTempDirectory("jrun-it");
         jrun = new Jrun(work.resolve("state"));
-        cgroupParent = "/jrun-test/" + UUID.randomUUID().toString().substring(0, 8);
+        cgroupParent = newTestCgroupParent();
     }
 
     @AfterEach
@@ -42,8 +42,21 @@ abstract class ItBase {
                 for (Path c : s.toList()) jrun.run("delete", "--force", c.getFileName().toString());
             }
         }
-        removeCgroups(cgroupParent);
-        // Only the shared parent itself, and only once empty: a concurrent run's cgroups below it stay.
+        removeTestCgroups(cgroupParent);
+        deleteTree(work);
+    }
+
+    /** A fresh cgroup parent under the tests' own {@code /jrun-test}, for {@link #removeTestCgroups}. */
+    static String newTestCgroupParent() {
+        return "/jrun-test/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Removes {@code parent} (a {@link #newTestCgroupParent}) and everything below it in every hierarchy, then
+     * the shared {@code /jrun-test} itself, only once empty: a concurrent run's cgroups below it stay.
+     */
+    static void removeTestCgroups(String parent) throws IOException {
+        removeCgroups(parent);
         for (String h : new String[] {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
                 "systemd", "unified", ""}) {
             try {
@@ -52,7 +65,6 @@ abstract class ItBase {
                 // not empty (another run's containers) or not a cgroup hierarchy
             }
         }
-        deleteTree(work);
     }
 
     /** rmdir the cgroup directory (and everything below it) in every hierarchy; missing is fine. */

@@ -156,9 +156,10 @@ class RootlessExecCreatedIT {
     void rootsParkedInitStaysNonDumpable() throws IOException {
         Path root = Files.createTempDirectory("jrun-rx-root");
         Path b = Files.createTempDirectory("jrun-rx-bundle");
+        String cgroups = ItBase.newTestCgroupParent(); // not the default /jrun/<id>: a test's cgroups are its own
         try {
             Bundles.rootfs(b);
-            Files.writeString(b.resolve("config.json"), Bundles.config(List.of("sleep", "300"), "", java.util.Map.of(
+            Files.writeString(b.resolve("config.json"), Bundles.config(List.of("sleep", "300"), cgroups + "/c", java.util.Map.of(
                     "user", "{\"uid\": 1000, \"gid\": 1000}"), java.util.Map.of(), null).replace(
                     "\"user\": {\"uid\": 0, \"gid\": 0},\n", ""));
             Jrun j = new Jrun(root);
@@ -177,6 +178,7 @@ class RootlessExecCreatedIT {
         } finally {
             ItBase.deleteTree(b);
             ItBase.deleteTree(root);
+            ItBase.removeTestCgroups(cgroups);
         }
     }
 }
