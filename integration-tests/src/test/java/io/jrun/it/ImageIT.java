@@ -49,16 +49,9 @@ class ImageIT extends ItBase {
     }
 
     @AfterEach
-    void removeDefaultCgroupParent() {
+    void removeDefaultCgroupParent() throws IOException {
         // image containers take jrun's default cgroupsPath, /jrun/<id>; the parent goes once empty
-        for (String h : new String[] {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
-                "net_cls", "net_prio", "perf_event", "hugetlb", "rdma", "misc", "systemd", "unified"}) {
-            try {
-                Files.deleteIfExists(Path.of("/sys/fs/cgroup", h, "jrun"));
-            } catch (IOException e) {
-                // another run's containers are in it
-            }
-        }
+        removeIfEmpty("jrun");
     }
 
     static void py(String... args) {

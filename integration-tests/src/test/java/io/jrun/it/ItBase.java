@@ -57,33 +57,46 @@ abstract class ItBase {
      */
     static void removeTestCgroups(String parent) throws IOException {
         removeCgroups(parent);
-        for (String h : new String[] {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
-                "systemd", "unified", ""}) {
+        removeIfEmpty("jrun-test");
+    }
+
+    /** rmdir the top-level cgroup {@code name} in every hierarchy where it is empty; another run's stay. */
+    static void removeIfEmpty(String name) throws IOException {
+        for (Path h : hierarchies()) {
             try {
-                Files.deleteIfExists(Path.of("/sys/fs/cgroup", h, "jrun-test"));
+                Files.deleteIfExists(h.resolve(name));
             } catch (IOException e) {
                 // not empty (another run's containers) or not a cgroup hierarchy
             }
         }
     }
 
+    /**
+     * Where a cgroup path may live: each v1 (or hybrid) hierarchy under /sys/fs/cgroup, and /sys/fs/cgroup itself
+     * for a pure v2 host. Whatever else the listing holds (child cgroups on v2) simply lacks the test's path.
+     */
+    private static List<Path> hierarchies() throws IOException {
+        Path top = Path.of("/sys/fs/cgroup");
+        try (Stream<Path> hier = Files.list(top)) {
+            return Stream.concat(Stream.of(top), hier.filter(Files::isDirectory)).toList();
+        }
+    }
+
     /** rmdir the cgroup directory (and everything below it) in every hierarchy; missing is fine. */
     static void removeCgroups(String path) throws IOException {
-        try (Stream<Path> hier = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path h : hier.toList()) {
-                Path dir = Path.of(h + path);
-                if (!Files.isDirectory(dir)) continue;
-                try (Stream<Path> w = Files.walk(dir)) {
-                    for (Path d : w.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-                        try {
-                            Files.delete(d);
-                        } catch (IOException e) {
-                            // a directory with other tests' cgroups, or not empty yet: left as is
-                        }
+        for (Path h : hierarchies()) {
+            Path dir = Path.of(h + path);
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> w = Files.walk(dir)) {
+                for (Path d : w.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                    try {
+                        Files.delete(d);
+                    } catch (IOException e) {
+                        // a directory with other tests' cgroups, or not empty yet: left as is
                     }
-                } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
-                    // another test run removed a cgroup under /jrun-test while we walked it: nothing to do
                 }
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                // another test run removed a cgroup under /jrun-test while we walked it: nothing to do
             }
         }
     }
